@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from markup.render import render_post
+
+
+class CategoryManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Category(models.Model):
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    objects = CategoryManager()
+
+    class Meta:
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts readers may see: published status and a publication date that is past."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        PUBLISHED = "published", _("Publié")
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Partie de l'adresse du billet."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name=_("auteur")
+    )
+    body = models.TextField(_("texte"), help_text=_("En Markdown. Le HTML saisi est affiché tel quel, jamais interprété."))
+    body_html = models.TextField(_("texte mis en forme"), editable=False)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("date de publication"),
+        default=timezone.now,
+        help_text=_("Visible une fois publié et cette date passée."),
+    )
+    comments_open = models.BooleanField(_("commentaires ouverts"), default=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts", verbose_name=_("catégories"))
+    approved_comment_count = models.PositiveIntegerField(
+        _("commentaires approuvés"), default=0, editable=False,
+        help_text=_("Tenu à jour par la modération des commentaires."),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("billet")
+        verbose_name_plural = _("billets")
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="blog_post_status_pub_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["accounts.user", "blog.category"]
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_post(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()

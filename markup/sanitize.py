@@ -1,0 +1,41 @@
+"""The HTML allowlists, in one place.
+
+We sanitize with nh3 (Rust's ammonia), not bleach: bleach's maintainers
+declared it unmaintained in 2026 and point to nh3. Anything not listed here is
+removed; the contents of script-like elements are dropped entirely.
+"""
+
+import nh3
+
+URL_SCHEMES = {"http", "https", "mailto"}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"}
+
+COMMENT_TAGS = {"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
+COMMENT_LINK_REL = "nofollow ugc noopener"
+
+POST_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "hr", "img", "figure", "figcaption"}
+POST_LINK_REL = "noopener"
+
+
+def sanitize_comment_html(html: str) -> str:
+    """Keep only the small set of tags a comment may carry; every link gets rel="nofollow ugc noopener"."""
+    return nh3.clean(
+        html,
+        tags=COMMENT_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes={"a": {"href"}},
+        url_schemes=URL_SCHEMES,
+        link_rel=COMMENT_LINK_REL,
+    )
+
+
+def sanitize_post_html(html: str) -> str:
+    """Allowlist for articles written by the site's authors (trusted, but still sanitized)."""
+    return nh3.clean(
+        html,
+        tags=POST_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes={"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}},
+        url_schemes=URL_SCHEMES,
+        link_rel=POST_LINK_REL,
+    )
