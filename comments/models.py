@@ -60,9 +60,7 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at"], name="comments_queue_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["author", "submission_key"], name="comments_unique_submission"
-            ),
+            models.UniqueConstraint(fields=["author", "submission_key"], name="comments_unique_submission"),
         ]
 
     def __str__(self):

@@ -10,11 +10,21 @@ from markdown_it import MarkdownIt
 
 from markup.sanitize import sanitize_comment_html, sanitize_post_html
 
-_COMMENT_RULES = ["emphasis", "link", "backticks", "fence", "code", "blockquote", "list", "newline", "linkify", "autolink"]
+_COMMENT_RULES = [
+    "emphasis",
+    "link",
+    "backticks",
+    "fence",
+    "code",
+    "blockquote",
+    "list",
+    "newline",
+    "linkify",
+    "autolink",
+]
 
-_comment_md = (
-    MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True, "typographer": False})
-    .enable(_COMMENT_RULES)
+_comment_md = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True, "typographer": False}).enable(
+    _COMMENT_RULES
 )
 _post_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable(["linkify"])
 

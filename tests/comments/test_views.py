@@ -1,0 +1,150 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def comment_url(post):
+    return reverse("comments:create", kwargs={"post_id": post.pk})
+
+
+class TestPostPageByVisitor:
+    def test_anonymous_reader_is_invited_to_log_in_and_come_back(self, client, post):
+        response = client.get(post.get_absolute_url())
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Connectez-vous" in html
+        assert f"{reverse('account_login')}?next={post.get_absolute_url()}" in html
+        assert "<textarea" not in html
+
+    def test_unverified_reader_is_told_how_to_verify(self, client, post, unverified_reader):
+        client.force_login(unverified_reader)
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert "confirmez d’abord votre adresse e-mail" in html
+        assert reverse("account_email") in html
+        assert "<textarea" not in html
+
+    def test_verified_reader_gets_the_form(self, client, post, reader):
+        client.force_login(reader)
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert "<textarea" in html
+        assert comment_url(post) in html
+
+    def test_moderator_gets_the_form_too(self, client, post, moderator):
+        client.force_login(moderator)
+        assert "<textarea" in client.get(post.get_absolute_url()).content.decode()
+
+    def test_closed_post_says_so(self, client, reader):
+        closed = PostFactory(comments_open=False)
+        client.force_login(reader)
+        html = client.get(closed.get_absolute_url()).content.decode()
+        assert "Les commentaires sont fermés" in html
+        assert "<textarea" not in html
+
+
+class TestPendingVisibility:
+    def test_author_sees_own_pending_comment_marked(self, client, pending_comment, reader):
+        client.force_login(reader)
+        html = client.get(pending_comment.post.get_absolute_url()).content.decode()
+        assert "Mon avis, en attente." in html
+        assert "En attente de modération" in html
+
+    @pytest.mark.parametrize("who", ["anonymous", "other"])
+    def test_nobody_else_sees_it_nor_counts_it(self, client, pending_comment, who):
+        if who == "other":
+            client.force_login(CommentFactory().author)
+        post_html = client.get(pending_comment.post.get_absolute_url()).content.decode()
+        home_html = client.get(reverse("blog:post_list")).content.decode()
+        assert "Mon avis, en attente." not in post_html
+        assert "0 commentaire" in post_html
+        assert "0 commentaire" in home_html
+
+    def test_approved_comment_is_seen_and_counted(self, client, pending_comment, moderator):
+        from comments.services import comment_approve
+
+        comment_approve(comment=pending_comment, moderator=moderator)
+        html = client.get(pending_comment.post.get_absolute_url()).content.decode()
+        assert "Mon avis, en attente." in html
+        assert "En attente de modération" not in html
+        assert "1 commentaire" in client.get(reverse("blog:post_list")).content.decode()
+
+    def test_email_address_is_never_shown(self, client, pending_comment, reader, moderator):
+        from comments.services import comment_approve
+
+        comment_approve(comment=pending_comment, moderator=moderator)
+        html = client.get(pending_comment.post.get_absolute_url()).content.decode()
+        assert reader.display_name in html
+        assert reader.email not in html
+
+
+class TestCommentCreate:
+    def test_verified_reader_posts_and_is_redirected_to_the_pending_comment(self, client, post, reader):
+        client.force_login(reader)
+        response = client.post(comment_url(post), {"body": "Bel article !"})
+        comment = Comment.objects.get()
+        assert response.status_code == 302
+        assert response.url == f"{post.get_absolute_url()}#comment-{comment.pk}"
+        assert comment.status == Comment.Status.PENDING
+        page = client.get(post.get_absolute_url()).content.decode()
+        assert "attend la validation d’un modérateur" in page
+
+    def test_anonymous_post_is_refused_and_stores_nothing(self, client, post):
+        response = client.post(comment_url(post), {"body": "Spam"})
+        assert response.status_code == 403
+        assert not Comment.objects.exists()
+
+    def test_unverified_post_is_refused_and_keeps_the_text(self, client, post, unverified_reader):
+        client.force_login(unverified_reader)
+        response = client.post(comment_url(post), {"body": "Mon texte précieux"})
+        assert response.status_code == 403
+        assert "Mon texte précieux" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_empty_comment_gets_a_clear_message(self, client, post, reader):
+        client.force_login(reader)
+        response = client.post(comment_url(post), {"body": "   "})
+        assert response.status_code == 422
+        assert "Écrivez quelque chose" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_overlong_comment_keeps_what_was_typed(self, client, post, reader, settings):
+        client.force_login(reader)
+        text = "mot " * 1300  # 5,200 characters, over the 5,000 limit
+        response = client.post(comment_url(post), {"body": text})
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert "la limite est de 5000" in html
+        assert text.strip()[:200] in html
+        assert not Comment.objects.exists()
+
+    def test_double_submit_stores_one_comment(self, client, post, reader):
+        client.force_login(reader)
+        form_html = client.get(post.get_absolute_url()).content.decode()
+        key = form_html.split('name="submission_key" value="')[1].split('"')[0]
+        for _ in range(2):
+            response = client.post(comment_url(post), {"body": "Une seule fois", "submission_key": key})
+            assert response.status_code == 302
+        assert Comment.objects.count() == 1
+
+    def test_get_changes_nothing(self, client, post, reader):
+        client.force_login(reader)
+        response = client.get(comment_url(post), {"body": "par GET"})
+        assert response.status_code == 405
+        assert not Comment.objects.exists()
+
+    def test_csrf_token_is_required(self, post, reader):
+        csrf_client = Client(enforce_csrf_checks=True)
+        csrf_client.force_login(reader)
+        response = csrf_client.post(comment_url(post), {"body": "Sans jeton"})
+        assert response.status_code == 403
+        assert not Comment.objects.exists()
+
+    def test_unknown_or_draft_post_is_404(self, client, reader):
+        client.force_login(reader)
+        draft = PostFactory(status="draft")
+        assert client.post(comment_url(draft), {"body": "x"}).status_code == 404
+        assert client.post(reverse("comments:create", kwargs={"post_id": 999999}), {"body": "x"}).status_code == 404

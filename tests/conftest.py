@@ -1,0 +1,44 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
+
+
+@pytest.fixture
+def reader(db):
+    """A reader with a verified e-mail address: allowed to comment."""
+    return UserFactory(display_name="Claire Lectrice")
+
+
+@pytest.fixture
+def unverified_reader(db):
+    return UserFactory(display_name="Paul Pressé", verified=False)
+
+
+@pytest.fixture
+def moderator(db):
+    return ModeratorFactory(display_name="Mina Modératrice")
+
+
+@pytest.fixture
+def post(db):
+    return PostFactory(title="Les banques et les réseaux sociaux", slug="banques-reseaux-sociaux")
+
+
+@pytest.fixture
+def pending_comment(post, reader):
+    return CommentFactory(post=post, author=reader, body="Mon avis, en attente.")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness is for attackers, not for the test suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits (allauth's among them) live in the cache: each test starts afresh.
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,73 @@
+import pytest
+
+from markup.render import render_comment, render_post
+
+
+class TestCommentSanitizer:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            '<a href="#" onclick="alert(1)">clic</a>',
+            "<svg onload=alert(1)>",
+            '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+        ],
+    )
+    def test_raw_html_is_shown_as_text_never_as_markup(self, text):
+        html = render_comment(text)
+        assert "<script" not in html
+        assert "<img" not in html
+        assert "<svg" not in html
+        assert "<iframe" not in html
+        assert " onerror=" not in html.replace("&lt;", "<").split("<p>")[0]
+        assert "&lt;" in html
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "[clic](javascript:alert(1))",
+            "[clic](JaVaScRiPt:alert(1))",
+            "[clic](&#106;avascript:alert(1))",
+            "[clic](vbscript:msgbox(1))",
+            "[clic](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "<javascript:alert(1)>",
+        ],
+    )
+    def test_dangerous_link_schemes_never_become_links(self, text):
+        html = render_comment(text)
+        assert "href" not in html
+
+    def test_links_get_nofollow_ugc_noopener(self):
+        html = render_comment("Voir [le rapport](https://example.org/rapport) et https://banque.example/faq")
+        assert html.count('rel="nofollow ugc noopener"') == 2
+        assert 'href="https://example.org/rapport"' in html
+        assert 'href="https://banque.example/faq"' in html
+
+    def test_plain_text_keeps_paragraphs_and_line_breaks(self):
+        html = render_comment("Premier paragraphe\nsuite\n\nSecond paragraphe")
+        assert html.count("<p>") == 2
+        assert "<br>" in html
+
+    def test_small_markdown_subset_is_rendered(self):
+        html = render_comment("*italique* **gras** `code`\n\n> citation")
+        assert "<em>italique</em>" in html
+        assert "<strong>gras</strong>" in html
+        assert "<code>code</code>" in html
+        assert "<blockquote>" in html
+
+    def test_headings_and_images_are_not_part_of_the_comment_subset(self):
+        html = render_comment("# Titre\n\n![img](https://example.org/x.png)")
+        assert "<h1" not in html
+        assert "<img" not in html
+
+
+class TestPostRendering:
+    def test_markdown_headings_and_links(self):
+        html = render_post("## Section\n\nTexte avec [lien](https://example.org).")
+        assert "<h2>Section</h2>" in html
+        assert 'rel="noopener"' in html
+
+    def test_script_in_a_post_is_escaped(self):
+        html = render_post('<script>alert("x")</script>')
+        assert "<script" not in html
