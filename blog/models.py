@@ -49,7 +49,9 @@ class Post(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name=_("auteur")
     )
-    body = models.TextField(_("texte"), help_text=_("En Markdown. Le HTML saisi est affiché tel quel, jamais interprété."))
+    body = models.TextField(
+        _("texte"), help_text=_("En Markdown. Le HTML saisi est affiché tel quel, jamais interprété.")
+    )
     body_html = models.TextField(_("texte mis en forme"), editable=False)
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -60,7 +62,9 @@ class Post(models.Model):
     comments_open = models.BooleanField(_("commentaires ouverts"), default=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="posts", verbose_name=_("catégories"))
     approved_comment_count = models.PositiveIntegerField(
-        _("commentaires approuvés"), default=0, editable=False,
+        _("commentaires approuvés"),
+        default=0,
+        editable=False,
         help_text=_("Tenu à jour par la modération des commentaires."),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -77,17 +81,17 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["accounts.user", "blog.category"]
-
     def save(self, *args, **kwargs):
         self.body_html = render_post(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["accounts.user", "blog.category"]
 
     @property
     def is_published(self) -> bool:

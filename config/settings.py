@@ -169,7 +169,9 @@ def mailer_from_url(url: str) -> dict:
     return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
 
 
-MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25"))}
+MAILERS = {
+    "default": mailer_from_url(os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25"))
+}
 
 # Background work (e-mails) goes through Django's tasks framework. Production
 # stores tasks in the database for the `db_worker` process; development runs
@@ -204,6 +206,8 @@ STORAGES = {
         )
     },
 }
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
