@@ -1,0 +1,54 @@
+# Causerie — the two commands are `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+DEV    := DJANGO_DEBUG=1
+PG_URL ?= postgres://causerie@127.0.0.1:5432/causerie
+
+.PHONY: run test test-sqlite test-postgres install browser postgres-role lint fixture clean
+
+## make run: install, migrate, load the seed articles, create the demo moderator, serve on :8000
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_articles
+	$(DEV) $(PY) manage.py create_demo_moderator
+	@echo "Causerie: http://127.0.0.1:8000  (e-mails are printed below; Ctrl-C stops)"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite (unit, views, browser); under CI=true, on SQLite and then PostgreSQL
+test: install browser
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite:
+	$(DEV) $(PY) -m pytest $(ARGS)
+
+test-postgres: postgres-role
+	DATABASE_URL=$(PG_URL) $(DEV) $(PY) -m pytest $(ARGS)
+
+install: $(STAMP)
+
+$(STAMP):
+	@test -x $(PY) || { PYTHON=$$(scripts/find-python) && echo "Creating $(VENV) with $$PYTHON" && "$$PYTHON" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+## Debian's Chromium for the browser tests (Playwright cannot download its own here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+## the database role the PostgreSQL run uses (local server, trust authentication)
+postgres-role:
+	scripts/postgres-role
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## regenerate fixtures/articles.json from fixtures/seeds/
+fixture: install
+	$(DEV) $(PY) manage.py import_articles
+
+clean:
+	rm -rf $(VENV) staticfiles tests/e2e/screenshots .pytest_cache
