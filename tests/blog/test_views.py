@@ -77,3 +77,26 @@ class TestPostDetail:
         CommentFactory.create_batch(50, post=post, status=Comment.Status.APPROVED)
         with django_assert_max_num_queries(3):
             client.get(post.get_absolute_url())
+
+
+class TestEveryPersona:
+    @pytest.fixture(params=["anonymous", "unverified", "verified", "moderator"])
+    def visitor(self, request, client):
+        if request.param != "anonymous":
+            client.force_login(
+                request.getfixturevalue(
+                    {"unverified": "unverified_reader", "verified": "reader"}.get(request.param, request.param)
+                )
+            )
+        return client
+
+    def test_reading_pages_answer_200(self, visitor, post):
+        for url in [reverse("blog:post_list"), post.get_absolute_url()]:
+            response = visitor.get(url)
+            assert response.status_code == 200, url
+            assert post.title in response.content.decode()
+
+    def test_unknown_page_is_a_french_404_in_the_site_layout(self, visitor):
+        response = visitor.get("/billets/nexiste-pas/")
+        assert response.status_code == 404
+        assert "Page introuvable" in response.content.decode()

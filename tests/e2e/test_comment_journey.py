@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from blog.models import Post
 from tests.factories import ModeratorFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the data migrations' rows (the Modérateurs group) survive the flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 COMMENT = "Très juste : les conseillers doivent être embarqués dès le début. Voir https://example.org/etude"
 
@@ -49,8 +50,9 @@ def test_reader_signs_up_comments_and_sees_it_published_after_moderation(live_se
     shoot(reader, "05-confirm-email")
     reader.get_by_role("button", name="Confirmer").click()
 
-    # 4. Back on the article, logged in, the reader comments.
-    reader.goto(post_url)
+    # 4. Confirming logs the reader in and brings them back to the article's form.
+    expect(reader).to_have_url(f"{post_url}#commenter")
+    expect(reader.locator(".whoami")).to_contain_text("Jeanne Dupont")
     reader.get_by_label("Votre commentaire").fill(COMMENT)
     reader.get_by_role("button", name="Envoyer pour modération").click()
     expect(reader.locator(".messages")).to_contain_text("attend la validation d’un modérateur")
