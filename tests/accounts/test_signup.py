@@ -36,7 +36,8 @@ class TestSignup:
         assert not user.has_verified_email()
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["jeanne@example.org"]
-        assert "Confirmer" in mail.outbox[0].subject or "Confirm" in mail.outbox[0].subject
+        assert mail.outbox[0].subject == "[Causerie] Confirmez votre adresse e-mail"
+        assert "« Jeanne Dupont » sur Causerie" in mail.outbox[0].body
         assert confirmation_link(mail.outbox[0])
 
     def test_unverified_account_cannot_log_in(self, client):
