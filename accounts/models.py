@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +44,24 @@ class User(AbstractUser):
         max_length=50,
         help_text=_("Le nom public sous lequel paraissent vos commentaires."),
     )
+    language = models.CharField(
+        _("langue des e-mails"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    trusted = models.BooleanField(
+        _("auteur de confiance"),
+        default=False,
+        help_text=_("Ses commentaires sont publiés sans attente (mode « confiance »), sauf si une règle les retient."),
+    )
+    banned_at = models.DateTimeField(
+        _("banni le"), null=True, blank=True, help_text=_("Un compte banni ne peut plus commenter.")
+    )
+    suspended_until = models.DateTimeField(
+        _("suspendu jusqu’au"), null=True, blank=True, help_text=_("Pas de commentaire avant cette date.")
+    )
+    sanction_reason = models.CharField(_("motif de la sanction"), max_length=300, blank=True)
+    notify_post_comments = models.BooleanField(
+        _("me prévenir des commentaires approuvés sur mes billets"), default=True
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -55,6 +75,7 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        permissions = [("sanction_user", _("Peut suspendre ou bannir un utilisateur"))]
 
     def __str__(self):
         return self.display_name or self.email
@@ -64,6 +85,13 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    def is_suspended(self, now=None) -> bool:
+        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
 
     def has_verified_email(self) -> bool:
         """True once the user confirmed their primary address through the link we sent."""

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from markup.render import render_comment
+from markup.render import link_domains, render_comment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -12,6 +12,13 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def awaiting_decision(self):
+        """The moderation queue: pending comments, and published ones whose edit waits."""
+        return self.filter(
+            Q(status=Comment.Status.PENDING) | (Q(status=Comment.Status.APPROVED) & ~Q(pending_body="")),
+            removed_at__isnull=True,
+        )
 
     def visible_to(self, user):
         """Approved comments, plus the reader's own comments still waiting for a moderator."""
@@ -28,13 +35,40 @@ class Comment(models.Model):
         SPAM = "spam", _("Indésirable")
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("billet"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("en réponse à"),
+    )
+    depth = models.PositiveSmallIntegerField(_("profondeur"), default=0, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments", verbose_name=_("auteur")
     )
     body = models.TextField(_("texte"), help_text=_("Tel que saisi par son auteur."))
     body_html = models.TextField(_("texte mis en forme"), editable=False)
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
+    hold_reasons = models.JSONField(
+        _("raisons de la retenue"), default=list, blank=True, help_text=_("Codes et phrases de la politique.")
+    )
+    link_domains = models.JSONField(_("domaines des liens"), default=list, blank=True, editable=False)
+    pending_body = models.TextField(
+        _("modification en attente"),
+        blank=True,
+        help_text=_("Nouveau texte d’un commentaire approuvé, en attente ; l’ancien reste affiché."),
+    )
+    show_unmasked = models.BooleanField(
+        _("données personnelles affichées"),
+        default=False,
+        help_text=_("Par défaut, IBAN, cartes, téléphones et e-mails sont masqués pour les lecteurs."),
+    )
+    notify_replies = models.BooleanField(_("prévenir des réponses"), default=False)
+    decision_reason = models.CharField(_("motif de la décision"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("supprimé par son auteur le"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -67,7 +101,8 @@ class Comment(models.Model):
         return f"{self.author} — {self.post}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_comment(self.body)
+        self.body_html = render_comment(self.body, mask=not self.show_unmasked)
+        self.link_domains = link_domains(self.body)
         super().save(*args, **kwargs)
 
     @property
@@ -78,15 +113,28 @@ class Comment(models.Model):
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Mirror of CommentQuerySet.awaiting_decision()."""
+        return not self.is_removed and (self.is_pending or (self.is_approved and bool(self.pending_body)))
+
 
 class ModerationEvent(models.Model):
     """One line of a comment's history: who did what, when and why."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Envoyé")
+        EDITED = "edited", _("Modifié par son auteur")
+        REPORTED = "reported", _("Signalé")
+        REQUEUED = "requeued", _("Remis en file après signalements")
         APPROVED = "approved", _("Approuvé")
         REJECTED = "rejected", _("Refusé")
         SPAM = "spam", _("Marqué indésirable")
+        REMOVED = "removed", _("Supprimé par son auteur")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events", verbose_name=_("commentaire"))
     action = models.CharField(_("action"), max_length=12, choices=Action)
@@ -103,3 +151,80 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Report(models.Model):
+    """A reader's report that a published comment breaks the rules."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("commentaire")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("signalé par")
+    )
+    reason = models.CharField(_("raison"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comments_one_report_per_reader")]
+
+    def __str__(self):
+        return f"{self.reporter} → {self.comment_id}"
+
+
+class BlockedTerm(models.Model):
+    """A word, or a link domain, that holds any comment containing it."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("mot")
+        DOMAIN = "domain", _("domaine")
+
+    kind = models.CharField(_("type"), max_length=6, choices=Kind, default=Kind.WORD)
+    value = models.CharField(
+        _("valeur"),
+        max_length=200,
+        help_text=_(
+            "Un mot (sans tenir compte des majuscules ni des accents) ou un domaine (exemple.com et ses sous-domaines)."
+        ),
+    )
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("terme bloqué")
+        verbose_name_plural = _("termes bloqués")
+        ordering = ["kind", "value"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="comments_blockedterm_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class KnownDomain(models.Model):
+    """A link domain seen in an approved comment: links to it no longer hold a comment."""
+
+    domain = models.CharField(_("domaine"), max_length=253, unique=True)
+    first_approved_at = models.DateTimeField(_("premier lien approuvé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("domaine connu")
+        verbose_name_plural = _("domaines connus")
+
+    def __str__(self):
+        return self.domain
+
+
+class UsedModerationLink(models.Model):
+    """A signed moderation link that has been used: each link acts once."""
+
+    token_id = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.token_id

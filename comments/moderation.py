@@ -2,24 +2,66 @@
 
 The blogs Causerie serves state it plainly: « Afin de lutter contre le spam,
 les commentaires ne sont ouverts qu'aux personnes identifiées et sont soumis à
-modération. » This module turns that sentence into rules:
+modération. » This module turns that sentence into rules, each of which says,
+when it fires, why — in words a moderator (or the reader) understands.
 
-- `refusal(user, post)`: may this reader comment on this post at all? It
-  returns the reason (a code and words the reader understands), or None.
-- `assess(...)`: what happens to a comment once written. Every comment is held
-  for a moderator; the verdict carries the reasons, in words a moderator
-  understands.
+- `refusal(user, post, policy=…)`: may this reader comment on this post at
+  all? A banned or suspended author, an unverified address, a closed post are
+  refused outright, with the reason; the text typed is kept by the view.
+- `assess(body=…, author=…, lists=…, policy=…)`: what happens to a comment
+  once written. Rules that hold (too many links, a blocked word or domain, a
+  link domain never seen approved, a brand-new account, the same text again,
+  personal data) hold it whatever the mode. Otherwise the mode decides:
+  "hold_all" (the default, the seed blogs' rule) holds everything; "trust"
+  publishes at once the authors who earned it (N approved comments and no
+  rejection or spam since, or trusted by a moderator).
 
-The functions take plain values and decide; they write nothing.
+Rate limits need a shared counter (the cache) and live in services.py; the
+functions here take plain values and decide; they read and write nothing.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
-from comments.models import Comment
+from markup.personal_data import find_personal_data
+from markup.render import link_domains, links
 
 HOLD_ALL = "hold_all"
+TRUST = "trust"
+MODES = {HOLD_ALL: "Tout retenir", TRUST: "Échelle de confiance"}
+
+# Every reason code the policy (and the services) may give, with its short label for the admin filter.
+REASON_LABELS = {
+    "hold_all": _lazy("Tout est modéré"),
+    "links": _lazy("Trop de liens"),
+    "blocked_word": _lazy("Mot bloqué"),
+    "blocked_domain": _lazy("Domaine bloqué"),
+    "unknown_domain": _lazy("Domaine inconnu"),
+    "new_account": _lazy("Compte récent"),
+    "duplicate": _lazy("Doublon"),
+    "iban": _lazy("IBAN"),
+    "card": _lazy("Carte bancaire"),
+    "phone": _lazy("Téléphone"),
+    "email": _lazy("Adresse e-mail"),
+    "edit": _lazy("Modification"),
+    "reported": _lazy("Signalements"),
+    "honeypot": _lazy("Robot (champ piège)"),
+    "trusted": _lazy("Auteur de confiance"),
+}
+
+PERSONAL_DATA_MESSAGES = {
+    "iban": "IBAN détecté",
+    "card": "numéro de carte bancaire détecté",
+    "phone": "numéro de téléphone détecté",
+    "email": "adresse e-mail détectée",
+}
 
 
 @dataclass(frozen=True)
@@ -27,31 +69,193 @@ class Reason:
     code: str
     message: str
 
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
-    reasons: list[Reason] = field(default_factory=list)
+    status: str  # a Comment.Status value
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def held(self) -> bool:
+        return self.status == "pending"
 
 
-def refusal(user, post) -> Reason | None:
+@dataclass(frozen=True)
+class Policy:
+    mode: str = HOLD_ALL
+    trust_threshold: int = 3
+    max_links: int = 2
+    min_account_age: timedelta = timedelta(minutes=10)
+    duplicate_window: timedelta = timedelta(hours=24)
+    close_after: timedelta | None = None
+    rate_per_minute: int = 3
+    rate_per_hour: int = 20
+    max_depth: int = 3
+    edit_window: timedelta = timedelta(minutes=15)
+    report_threshold: int = 3
+
+    @classmethod
+    def from_settings(cls) -> "Policy":
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return cls(
+            mode=settings.COMMENTS_MODERATION_MODE,
+            trust_threshold=settings.COMMENTS_TRUST_THRESHOLD,
+            max_links=settings.COMMENTS_MAX_LINKS,
+            min_account_age=timedelta(minutes=settings.COMMENTS_MIN_ACCOUNT_AGE_MINUTES),
+            duplicate_window=timedelta(hours=settings.COMMENTS_DUPLICATE_WINDOW_HOURS),
+            close_after=timedelta(days=days) if days > 0 else None,
+            rate_per_minute=settings.COMMENTS_RATE_PER_MINUTE,
+            rate_per_hour=settings.COMMENTS_RATE_PER_HOUR,
+            max_depth=settings.COMMENTS_MAX_DEPTH,
+            edit_window=timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
+            report_threshold=settings.COMMENTS_REPORT_THRESHOLD,
+        )
+
+    @property
+    def mode_label(self) -> str:
+        return MODES.get(self.mode, self.mode)
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    """What the policy needs to know of an author, gathered by the service."""
+
+    account_age: timedelta
+    trusted: bool = False
+    approved_since_last_refusal: int = 0
+    recent_bodies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteLists:
+    blocked_words: frozenset[str] = field(default_factory=frozenset)
+    blocked_domains: frozenset[str] = field(default_factory=frozenset)
+    known_domains: frozenset[str] = field(default_factory=frozenset)
+
+
+# Who may comment ------------------------------------------------------------
+
+
+def refusal(user, post, *, policy: Policy | None = None, now=None) -> Reason | None:
     """Why `user` may not comment on `post`, or None when they may."""
+    policy = policy or Policy.from_settings()
+    now = now or timezone.now()
     if user is None or not user.is_authenticated:
         return Reason("login", _("Connectez-vous pour commenter."))
     if not user.is_active:
         return Reason("inactive", _("Ce compte est désactivé."))
-    if not post.is_published:
-        return Reason("unpublished", _("Ce billet n’est pas publié."))
-    if not post.comments_open:
-        return Reason("closed", _("Les commentaires sont fermés pour ce billet."))
+    if getattr(user, "is_banned", False):
+        return Reason("banned", _("Votre compte n’est plus autorisé à commenter."))
+    if user.is_suspended(now):
+        until = timezone.localtime(user.suspended_until).strftime("%d/%m/%Y à %H:%M")
+        return Reason("suspended", _("Votre compte est suspendu jusqu’au %(date)s.") % {"date": until})
+    closed = comments_closed(post, policy=policy, now=now)
+    if closed:
+        return closed
     if not user.has_verified_email():
         return Reason("unverified", _("Confirmez votre adresse e-mail pour pouvoir commenter."))
     return None
 
 
-def assess(*, author, post, body: str) -> Verdict:
-    """The seed blogs' rule: every comment waits for a moderator."""
-    return Verdict(
-        status=Comment.Status.PENDING,
-        reasons=[Reason("hold_all", _("Tous les commentaires sont soumis à modération."))],
-    )
+def comments_closed(post, *, policy: Policy, now) -> Reason | None:
+    if not post.is_published:
+        return Reason("unpublished", _("Ce billet n’est pas publié."))
+    if not post.comments_open:
+        return Reason("closed", _("Les commentaires sont fermés pour ce billet."))
+    if policy.close_after is not None and post.published_at + policy.close_after <= now:
+        days = policy.close_after.days
+        return Reason(
+            "closed_after",
+            ngettext(
+                "Les commentaires se ferment %(days)d jour après la publication.",
+                "Les commentaires se ferment %(days)d jours après la publication.",
+                days,
+            )
+            % {"days": days},
+        )
+    return None
+
+
+# What happens to a comment --------------------------------------------------
+
+
+def assess(*, body: str, author: AuthorRecord, lists: SiteLists, policy: Policy) -> Verdict:
+    """Hold, or publish, a new comment; the reasons say why."""
+    reasons = holding_reasons(body=body, author=author, lists=lists, policy=policy)
+    if reasons:
+        return Verdict("pending", tuple(reasons))
+    if policy.mode == TRUST:
+        if author.trusted:
+            return Verdict("approved", (Reason("trusted", _("auteur de confiance (choisi par un modérateur)")),))
+        if author.approved_since_last_refusal >= policy.trust_threshold:
+            count = author.approved_since_last_refusal
+            message = ngettext(
+                "auteur de confiance : %(count)d commentaire approuvé sans refus",
+                "auteur de confiance : %(count)d commentaires approuvés sans refus",
+                count,
+            ) % {"count": count}
+            return Verdict("approved", (Reason("trusted", message),))
+    return Verdict("pending", (Reason(HOLD_ALL, _("tous les commentaires sont soumis à modération")),))
+
+
+def holding_reasons(*, body: str, author: AuthorRecord, lists: SiteLists, policy: Policy) -> list[Reason]:
+    """Every rule that holds this text for a moderator, whatever the mode."""
+    reasons: list[Reason] = []
+    count = len(links(body))
+    if count > policy.max_links:
+        reasons.append(
+            Reason("links", _("%(count)d liens (limite : %(limit)d)") % {"count": count, "limit": policy.max_links})
+        )
+    for word in sorted(blocked_words_in(body, lists.blocked_words)):
+        reasons.append(Reason("blocked_word", _("mot bloqué : %(word)s") % {"word": word}))
+    for domain in link_domains(body):
+        blocked = matching_domain(domain, lists.blocked_domains)
+        if blocked:
+            reasons.append(Reason("blocked_domain", _("domaine bloqué : %(domain)s") % {"domain": blocked}))
+        elif not matching_domain(domain, lists.known_domains):
+            reasons.append(
+                Reason("unknown_domain", _("lien vers un domaine jamais approuvé : %(domain)s") % {"domain": domain})
+            )
+    if author.account_age < policy.min_account_age:
+        minutes = int(author.account_age.total_seconds() // 60)
+        reasons.append(
+            Reason(
+                "new_account",
+                ngettext("compte créé il y a %(n)d minute", "compte créé il y a %(n)d minutes", minutes)
+                % {"n": minutes},
+            )
+        )
+    if normalized(body) in {normalized(previous) for previous in author.recent_bodies}:
+        reasons.append(Reason("duplicate", _("même texte qu’un commentaire récent du même auteur")))
+    kinds = []
+    for finding in find_personal_data(body):
+        if finding.kind not in kinds:
+            kinds.append(finding.kind)
+    for kind in kinds:
+        reasons.append(Reason(kind, _(PERSONAL_DATA_MESSAGES[kind])))
+    return reasons
+
+
+def normalized(text: str) -> str:
+    """Lowercase, accents and punctuation dropped, spaces folded: how texts are compared and words found."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+def blocked_words_in(body: str, blocked_words: frozenset[str]) -> set[str]:
+    words = f" {normalized(body)} "
+    return {word for word in blocked_words if f" {normalized(word)} " in words}
+
+
+def matching_domain(domain: str, candidates: frozenset[str]) -> str | None:
+    """The candidate that `domain` is, or is a subdomain of (www.casino.example → casino.example)."""
+    domain = domain.lower().removeprefix("www.")
+    for candidate in candidates:
+        candidate = candidate.lower().removeprefix("www.")
+        if domain == candidate or domain.endswith(f".{candidate}"):
+            return candidate
+    return None

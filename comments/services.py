@@ -1,94 +1,397 @@
-"""Every state change of a comment. Views, admin actions and commands call these."""
+"""Every state change of a comment. Views, admin actions, signed links and commands call these.
+
+Each function checks who may do it (not only the views), writes in one
+transaction with a history row, keeps the post's approved count exact, and
+queues its e-mails once the transaction has committed.
+"""
 
 import uuid
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blog.models import Post
-from comments import moderation
-from comments.models import Comment, ModerationEvent
+from comments import moderation, notifications
+from comments.models import BlockedTerm, Comment, KnownDomain, ModerationEvent, Report
 
 MODERATE_PERMISSION = "comments.moderate_comment"
+SANCTION_PERMISSION = "accounts.sanction_user"
 
 
 class CommentNotAllowed(PermissionDenied):
     """The author may not comment here; the message says why."""
 
 
-def comment_submit(*, post: Post, author, body: str, submission_key: uuid.UUID | None = None) -> Comment:
-    """Store a reader's comment, held for moderation.
+class CommentRateLimited(Exception):
+    """The author posts too fast; the message says when to try again."""
+
+
+# Writing ---------------------------------------------------------------------
+
+
+def comment_submit(
+    *,
+    post: Post,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    submission_key: uuid.UUID | None = None,
+    notify_replies: bool = False,
+    honeypot: bool = False,
+) -> Comment:
+    """Store a reader's comment with the policy's verdict (held, or published for a trusted author).
 
     The same `submission_key` sent twice by the same author returns the comment
-    stored the first time instead of a second copy.
+    stored the first time. A filled honeypot stores the comment as spam, quietly.
     """
-    refusal = moderation.refusal(author, post)
+    policy = moderation.Policy.from_settings()
+    refusal = moderation.refusal(author, post, policy=policy)
     if refusal:
         raise CommentNotAllowed(refusal.message)
     body = body.strip()
     if not body:
         raise ValidationError(_("Le commentaire est vide."), code="empty")
+    if parent is not None:
+        _check_reply_target(parent, post, policy)
 
     if submission_key is not None:
         existing = Comment.objects.filter(author=author, submission_key=submission_key).first()
         if existing is not None:
             return existing
+    _count_against_rate_limit(author, policy)
 
-    verdict = moderation.assess(author=author, post=post, body=body)
+    if honeypot:
+        verdict = moderation.Verdict("spam", (moderation.Reason("honeypot", "champ piège rempli (robot)"),))
+    else:
+        verdict = moderation.assess(
+            body=body, author=_author_record(author, policy), lists=_site_lists(), policy=policy
+        )
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
-                post=post, author=author, body=body, status=verdict.status, submission_key=submission_key
+                post=post,
+                author=author,
+                parent=parent,
+                depth=parent.depth + 1 if parent else 0,
+                body=body,
+                status=verdict.status,
+                hold_reasons=[reason.as_dict() for reason in verdict.reasons],
+                submission_key=submission_key,
+                notify_replies=notify_replies,
             )
-            ModerationEvent.objects.create(
-                comment=comment,
-                action=ModerationEvent.Action.SUBMITTED,
-                actor=author,
-                reason=" ; ".join(reason.message for reason in verdict.reasons)[:300],
-            )
+            _log(comment, ModerationEvent.Action.SUBMITTED, author, "; ".join(r.message for r in verdict.reasons))
             if comment.is_approved:
-                _refresh_approved_count(post.pk)
+                _comment_published(comment, tell_author=False)
+            elif comment.is_pending:
+                transaction.on_commit(lambda: notifications.notify_comment_held(comment))
     except IntegrityError:
         # A concurrent request with the same key won the race: return its comment.
         return Comment.objects.get(author=author, submission_key=submission_key)
     return comment
 
 
-def comment_approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Publish the comment to every reader."""
-    return _decide(comment, moderator, Comment.Status.APPROVED, ModerationEvent.Action.APPROVED, reason)
+def comment_edit(*, comment: Comment, author, body: str) -> Comment:
+    """The author rewrites their comment within the edit window.
+
+    A pending comment is simply updated (and assessed again). An approved one
+    keeps its published text; the new text waits for a moderator.
+    """
+    policy = moderation.Policy.from_settings()
+    _check_own_editable(comment, author, policy)
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Le commentaire est vide."), code="empty")
+    verdict = moderation.assess(
+        body=body, author=_author_record(author, policy, exclude=comment), lists=_site_lists(), policy=policy
+    )
+    reasons = [reason.as_dict() for reason in verdict.reasons]
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_approved:
+            comment.pending_body = body
+            comment.hold_reasons = [{"code": "edit", "message": _("modification d’un commentaire publié")}, *reasons]
+        else:
+            comment.body = body
+            comment.hold_reasons = reasons
+        comment.edited_at = timezone.now()
+        comment.save()
+        _log(comment, ModerationEvent.Action.EDITED, author, "")
+        transaction.on_commit(lambda: notifications.notify_comment_held(comment))
+    return comment
+
+
+def comment_delete(*, comment: Comment, author) -> Comment | None:
+    """The author removes their comment. With replies, « Commentaire supprimé » stays in its place."""
+    if comment.author_id != getattr(author, "pk", None):
+        raise PermissionDenied(_("Vous ne pouvez supprimer que vos propres commentaires."))
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        was_approved = comment.is_approved
+        if comment.replies.exists():
+            comment.body = ""
+            comment.pending_body = ""
+            comment.removed_at = timezone.now()
+            comment.save()
+            _log(comment, ModerationEvent.Action.REMOVED, author, "")
+            result = comment
+        else:
+            comment.delete()
+            result = None
+        if was_approved:
+            _refresh_post(comment.post_id)
+    return result
+
+
+def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
+    """A verified reader reports a published comment, once; enough reports send it back to the queue."""
+    policy = moderation.Policy.from_settings()
+    if not reporter.is_authenticated or not reporter.has_verified_email():
+        raise PermissionDenied(_("Seuls les lecteurs identifiés peuvent signaler un commentaire."))
+    if comment.author_id == reporter.pk:
+        raise PermissionDenied(_("Vous ne pouvez pas signaler votre propre commentaire."))
+    if not comment.is_approved or comment.is_removed:
+        raise ValidationError(_("Ce commentaire n’est pas publié."), code="not_published")
+    reason = reason.strip()[:300]
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+            _log(comment, ModerationEvent.Action.REPORTED, reporter, reason)
+    except IntegrityError:
+        raise ValidationError(_("Vous avez déjà signalé ce commentaire."), code="already_reported") from None
+    open_reports = comment.reports.filter(resolved_at__isnull=True).count()
+    if open_reports >= policy.report_threshold:
+        with transaction.atomic():
+            locked = Comment.objects.select_for_update().get(pk=comment.pk)
+            if locked.is_approved:
+                locked.status = Comment.Status.PENDING
+                message = _("%(n)d signalements de lecteurs") % {"n": open_reports}
+                locked.hold_reasons = [{"code": "reported", "message": message}]
+                locked.save(update_fields=["status", "hold_reasons"])
+                _log(locked, ModerationEvent.Action.REQUEUED, None, message)
+                _refresh_post(locked.post_id)
+                transaction.on_commit(lambda: notifications.notify_comment_held(locked))
+    return report
+
+
+def comment_unsubscribe_replies(*, comment: Comment) -> None:
+    """Stop reply e-mails for this comment (the signed link in those e-mails is the credential)."""
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=False)
+
+
+# Deciding --------------------------------------------------------------------
+
+
+def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: bool = False) -> Comment:
+    """Publish the comment (or its pending edit) to every reader.
+
+    Personal data stays masked for readers unless the moderator approves it
+    unmasked on purpose (an approved edit is masked again unless said so).
+    Deciding what is already decided (a double click, two moderators at once)
+    changes nothing and writes no second history line.
+    """
+    _check_moderator(moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_approved and not locked.pending_body and locked.show_unmasked == unmasked:
+            return locked
+        first_publication = not locked.events.filter(action=ModerationEvent.Action.APPROVED).exists()
+        if locked.pending_body:
+            locked.body, locked.pending_body = locked.pending_body, ""
+        locked.show_unmasked = unmasked
+        locked.hold_reasons = []
+        decided = _decide(locked, moderator, Comment.Status.APPROVED, ModerationEvent.Action.APPROVED, reason)
+        KnownDomain.objects.bulk_create(
+            [KnownDomain(domain=domain) for domain in decided.link_domains], ignore_conflicts=True
+        )
+        _comment_published(decided, first_publication=first_publication)
+    return decided
 
 
 def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Refuse the comment: it stays visible to nobody but the moderators."""
-    return _decide(comment, moderator, Comment.Status.REJECTED, ModerationEvent.Action.REJECTED, reason)
+    """Refuse the comment (or only its pending edit); the author is told why. Trust is withdrawn."""
+    _check_moderator(moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.pending_body and locked.is_approved:
+            # Only the edit is refused: the published text stays.
+            locked.pending_body = ""
+            locked.hold_reasons = []
+            locked.moderated_at = timezone.now()
+            locked.moderated_by = moderator
+            locked.decision_reason = reason[:300]
+            locked.save()
+            _log(locked, ModerationEvent.Action.REJECTED, moderator, reason or _("modification refusée"))
+            decided = locked
+        elif locked.status == Comment.Status.REJECTED:
+            return locked
+        else:
+            decided = _decide(locked, moderator, Comment.Status.REJECTED, ModerationEvent.Action.REJECTED, reason)
+        _withdraw_trust(decided.author)
+        transaction.on_commit(lambda: notifications.notify_comment_decided(decided))
+    return decided
 
 
 def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """File the comment as spam."""
-    return _decide(comment, moderator, Comment.Status.SPAM, ModerationEvent.Action.SPAM, reason)
+    """File the comment as spam: hidden, no e-mail to its author, trust withdrawn."""
+    _check_moderator(moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status == Comment.Status.SPAM:
+            return locked
+        locked.pending_body = ""
+        decided = _decide(locked, moderator, Comment.Status.SPAM, ModerationEvent.Action.SPAM, reason)
+        _withdraw_trust(decided.author)
+    return decided
+
+
+def comment_approve_and_trust(*, comment: Comment, moderator) -> Comment:
+    """Approve, and publish this author's next comments at once in the "trust" mode."""
+    with transaction.atomic():
+        decided = comment_approve(comment=comment, moderator=moderator, reason=_("auteur désormais de confiance"))
+        type(decided.author).objects.filter(pk=decided.author_id).update(trusted=True)
+    return decided
+
+
+# Reading what the policy needs ----------------------------------------------
+
+
+def author_summary(author) -> dict:
+    """What a moderator wants to know about an author: age, verification, past decisions, open reports."""
+    from allauth.account.models import EmailAddress
+
+    counts = Comment.objects.filter(author=author).aggregate(
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        rejected=Count("pk", filter=Q(status=Comment.Status.REJECTED)),
+        spam=Count("pk", filter=Q(status=Comment.Status.SPAM)),
+    )
+    verified = EmailAddress.objects.filter(user=author, verified=True).first()
+    return {
+        "account_age": timezone.now() - author.date_joined,
+        "verified": verified is not None,
+        "open_reports": Report.objects.filter(comment__author=author, resolved_at__isnull=True).count(),
+        **counts,
+    }
+
+
+def _author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
+    mine = Comment.objects.filter(author=author)
+    if exclude is not None:
+        mine = mine.exclude(pk=exclude.pk)
+    last_refusal = mine.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]).aggregate(
+        at=Max("moderated_at")
+    )["at"]
+    approved = mine.filter(status=Comment.Status.APPROVED)
+    if last_refusal is not None:
+        approved = approved.filter(moderated_at__gt=last_refusal)
+    since = timezone.now() - policy.duplicate_window
+    return moderation.AuthorRecord(
+        account_age=timezone.now() - author.date_joined,
+        trusted=author.trusted,
+        approved_since_last_refusal=approved.count(),
+        recent_bodies=tuple(mine.filter(created_at__gte=since).values_list("body", flat=True)[:50]),
+    )
+
+
+def _site_lists() -> moderation.SiteLists:
+    words, domains = set(), set()
+    for kind, value in BlockedTerm.objects.values_list("kind", "value"):
+        (domains if kind == BlockedTerm.Kind.DOMAIN else words).add(value)
+    return moderation.SiteLists(
+        blocked_words=frozenset(words),
+        blocked_domains=frozenset(domains),
+        known_domains=frozenset(KnownDomain.objects.values_list("domain", flat=True)),
+    )
+
+
+# Internals -------------------------------------------------------------------
+
+
+def _check_moderator(moderator) -> None:
+    if moderator is None or not moderator.is_active or not moderator.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied(_("Vous n’avez pas le droit de modérer les commentaires."))
+
+
+def _check_reply_target(parent: Comment, post: Post, policy: moderation.Policy) -> None:
+    if parent.post_id != post.pk or not parent.is_approved or parent.is_removed:
+        raise ValidationError(_("On ne peut répondre qu’à un commentaire publié de ce billet."), code="bad_parent")
+    if parent.depth + 1 >= policy.max_depth:
+        raise ValidationError(_("Cette discussion a atteint sa profondeur maximale."), code="too_deep")
+
+
+def _check_own_editable(comment: Comment, author, policy: moderation.Policy) -> None:
+    if comment.author_id != getattr(author, "pk", None):
+        raise PermissionDenied(_("Vous ne pouvez modifier que vos propres commentaires."))
+    if comment.is_removed or comment.status in {Comment.Status.REJECTED, Comment.Status.SPAM}:
+        raise PermissionDenied(_("Ce commentaire ne peut plus être modifié."))
+    if timezone.now() - comment.created_at > policy.edit_window:
+        minutes = int(policy.edit_window.total_seconds() // 60)
+        raise PermissionDenied(
+            _("Un commentaire peut être modifié pendant %(n)d minutes après son envoi.") % {"n": minutes}
+        )
+
+
+def _count_against_rate_limit(author, policy: moderation.Policy) -> None:
+    """Per-author limits per minute and per hour, counted in the cache so they hold across processes."""
+    for window, limit, label in (
+        (timedelta(minutes=1), policy.rate_per_minute, _("minute")),
+        (timedelta(hours=1), policy.rate_per_hour, _("heure")),
+    ):
+        seconds = int(window.total_seconds())
+        key = f"comments:rate:{author.pk}:{seconds}:{int(timezone.now().timestamp()) // seconds}"
+        cache.add(key, 0, timeout=seconds + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=seconds + 5)
+            count = 1
+        if count > limit:
+            raise CommentRateLimited(
+                _(
+                    "Vous commentez trop vite (%(limit)d par %(window)s au plus). "
+                    "Réessayez dans un moment ; votre texte est conservé."
+                )
+                % {"limit": limit, "window": label}
+            )
 
 
 def _decide(comment: Comment, moderator, status: str, action: str, reason: str) -> Comment:
-    if moderator is None or not moderator.has_perm(MODERATE_PERMISSION):
-        raise PermissionDenied(_("Vous n’avez pas le droit de modérer les commentaires."))
-    with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        locked.status = status
-        locked.moderated_at = timezone.now()
-        locked.moderated_by = moderator
-        locked.save(update_fields=["status", "moderated_at", "moderated_by", "body_html"])
-        ModerationEvent.objects.create(comment=locked, action=action, actor=moderator, reason=reason[:300])
-        _refresh_approved_count(locked.post_id)
-    return locked
+    comment.status = status
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = moderator
+    comment.decision_reason = reason[:300]
+    comment.save()
+    _log(comment, action, moderator, reason)
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=comment.moderated_at)
+    _refresh_post(comment.post_id)
+    return comment
 
 
-def _refresh_approved_count(post_id: int) -> None:
+def _comment_published(comment: Comment, *, tell_author: bool = True, first_publication: bool = True) -> None:
+    """A comment became visible: recount, and tell those who want to know (the others only the first time)."""
+    _refresh_post(comment.post_id)
+    if tell_author:
+        transaction.on_commit(lambda: notifications.notify_comment_decided(comment))
+    if first_publication:
+        transaction.on_commit(lambda: notifications.notify_post_author(comment))
+        if comment.parent_id:
+            transaction.on_commit(lambda: notifications.notify_reply_approved(comment))
+
+
+def _withdraw_trust(author) -> None:
+    if author.trusted:
+        type(author).objects.filter(pk=author.pk).update(trusted=False)
+
+
+def _log(comment: Comment, action: str, actor, reason: str) -> None:
+    ModerationEvent.objects.create(comment=comment, action=action, actor=actor, reason=reason[:300])
+
+
+def _refresh_post(post_id: int) -> None:
     """Keep the post's denormalised count of approved comments exact (recounted, not incremented)."""
-    count = Post.objects.filter(pk=post_id).aggregate(
-        n=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED))
-    )["n"]
+    count = Comment.objects.approved().filter(post_id=post_id, removed_at__isnull=True).count()
     Post.objects.filter(pk=post_id).update(approved_comment_count=count)

@@ -217,8 +217,27 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Comments
+# The site's public address, for links in e-mails sent by the task worker (no request there).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Comments: the moderation policy's settings (comments/moderation.py reads them).
 COMMENT_MAX_LENGTH = 5000
+# "hold_all": every comment waits for a moderator (the seed blogs' rule);
+# "trust": authors with COMMENTS_TRUST_THRESHOLD approved comments and no refusal since are published at once.
+COMMENTS_MODERATION_MODE = os.environ.get("COMMENTS_MODERATION_MODE", "hold_all")
+COMMENTS_TRUST_THRESHOLD = int(os.environ.get("COMMENTS_TRUST_THRESHOLD", "3"))
+COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", "2"))
+COMMENTS_MIN_ACCOUNT_AGE_MINUTES = int(os.environ.get("COMMENTS_MIN_ACCOUNT_AGE_MINUTES", "10"))
+COMMENTS_DUPLICATE_WINDOW_HOURS = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW_HOURS", "24"))
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
+COMMENTS_RATE_PER_MINUTE = int(os.environ.get("COMMENTS_RATE_PER_MINUTE", "3"))
+COMMENTS_RATE_PER_HOUR = int(os.environ.get("COMMENTS_RATE_PER_HOUR", "20"))
+COMMENTS_MAX_DEPTH = int(os.environ.get("COMMENTS_MAX_DEPTH", "3"))
+COMMENTS_EDIT_MINUTES = int(os.environ.get("COMMENTS_EDIT_MINUTES", "15"))
+COMMENTS_REPORT_THRESHOLD = int(os.environ.get("COMMENTS_REPORT_THRESHOLD", "3"))
+# "each": an e-mail to moderators per held comment; "digest": one a day (send_moderation_digest); "off".
+COMMENTS_MODERATOR_NOTIFICATIONS = os.environ.get("COMMENTS_MODERATOR_NOTIFICATIONS", "each")
+COMMENTS_MODERATION_LINK_MAX_AGE_HOURS = int(os.environ.get("COMMENTS_MODERATION_LINK_MAX_AGE_HOURS", "72"))
 
 LOGGING = {
     "version": 1,

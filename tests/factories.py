@@ -18,6 +18,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"lecteur{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Lecteur {n}")
     password = factory.django.Password("motdepasse-solide-42")
+    # An established reader by default: the policy holds brand-new accounts.
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=30))
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):

@@ -1,19 +1,26 @@
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment, ModerationEvent
 from comments.services import (
     CommentNotAllowed,
+    CommentRateLimited,
     comment_approve,
+    comment_approve_and_trust,
+    comment_delete,
+    comment_edit,
     comment_mark_spam,
     comment_reject,
+    comment_report,
     comment_submit,
 )
-from tests.factories import PostFactory, UserFactory
+from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +115,246 @@ class TestDecisions:
         comment_reject(comment=pending_comment, moderator=moderator)
         post.refresh_from_db()
         assert post.approved_comment_count == 0
+
+
+class TestRefusals:
+    def test_banned_author_is_refused(self, post, reader):
+        reader.banned_at = timezone.now()
+        reader.save()
+        with pytest.raises(CommentNotAllowed, match="plus autorisé"):
+            comment_submit(post=post, author=reader, body="Bonjour")
+
+    def test_suspended_author_is_refused_until_the_date(self, post, reader):
+        reader.suspended_until = timezone.now() + timedelta(days=2)
+        reader.save()
+        with pytest.raises(CommentNotAllowed, match="suspendu jusqu’au"):
+            comment_submit(post=post, author=reader, body="Bonjour")
+        reader.suspended_until = timezone.now() - timedelta(minutes=1)
+        reader.save()
+        assert comment_submit(post=post, author=reader, body="Bonjour").pk
+
+    def test_comments_close_n_days_after_publication(self, reader, settings):
+        settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+        old = PostFactory(published_at=timezone.now() - timedelta(days=31))
+        recent = PostFactory(published_at=timezone.now() - timedelta(days=29))
+        with pytest.raises(CommentNotAllowed, match="se ferment 30 jours après"):
+            comment_submit(post=old, author=reader, body="Bonjour")
+        assert comment_submit(post=recent, author=reader, body="Bonjour").pk
+
+
+class TestRateLimit:
+    def test_per_minute_limit_counts_in_the_cache(self, post, reader, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 2
+        comment_submit(post=post, author=reader, body="Un")
+        comment_submit(post=post, author=reader, body="Deux")
+        with pytest.raises(CommentRateLimited, match="2 par minute"):
+            comment_submit(post=post, author=reader, body="Trois")
+        assert Comment.objects.count() == 2
+
+    def test_the_limit_is_per_author(self, post, reader, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 1
+        comment_submit(post=post, author=reader, body="Un")
+        assert comment_submit(post=post, author=UserFactory(), body="Un").pk
+
+    def test_a_resubmitted_form_does_not_count_twice(self, post, reader, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 1
+        key = uuid.uuid4()
+        comment_submit(post=post, author=reader, body="Un", submission_key=key)
+        assert comment_submit(post=post, author=reader, body="Un", submission_key=key).pk
+
+
+class TestHoneypotAndReasons:
+    def test_honeypot_stores_spam_quietly(self, post, reader):
+        comment = comment_submit(post=post, author=reader, body="Achetez", honeypot=True)
+        assert comment.status == Comment.Status.SPAM
+        assert comment.hold_reasons[0]["code"] == "honeypot"
+
+    def test_reasons_are_stored_with_the_comment(self, post, reader):
+        comment = comment_submit(post=post, author=reader, body="IBAN FR1420041010050500013M02606")
+        assert {"code": "iban", "message": "IBAN détecté"} in comment.hold_reasons
+
+    def test_personal_data_is_masked_for_readers_even_after_approval(self, post, reader, moderator):
+        comment = comment_submit(post=post, author=reader, body="IBAN FR1420041010050500013M02606")
+        approved = comment_approve(comment=comment, moderator=moderator)
+        assert "FR14 **** … 2606" in approved.body_html
+        assert "20041010050500013" not in approved.body_html
+
+    def test_moderator_may_approve_unmasked_on_purpose(self, post, reader, moderator):
+        comment = comment_submit(post=post, author=reader, body="IBAN FR1420041010050500013M02606")
+        approved = comment_approve(comment=comment, moderator=moderator, unmasked=True)
+        assert "FR1420041010050500013M02606" in approved.body_html
+
+
+class TestTrust:
+    @pytest.fixture(autouse=True)
+    def _room_to_comment(self, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 100
+
+    def test_trust_mode_publishes_after_three_approvals(self, post, reader, moderator, settings):
+        settings.COMMENTS_MODERATION_MODE = "trust"
+        for i in range(3):
+            comment_approve(comment=comment_submit(post=post, author=reader, body=f"Avis {i}"), moderator=moderator)
+        fourth = comment_submit(post=post, author=reader, body="Quatrième avis")
+        assert fourth.status == Comment.Status.APPROVED
+        post.refresh_from_db()
+        assert post.approved_comment_count == 4
+
+    def test_a_rejection_takes_the_trust_away(self, post, reader, moderator, settings):
+        settings.COMMENTS_MODERATION_MODE = "trust"
+        for i in range(3):
+            comment_approve(comment=comment_submit(post=post, author=reader, body=f"Avis {i}"), moderator=moderator)
+        comment_reject(comment=comment_submit(post=post, author=UserFactory(), body="x"), moderator=moderator)
+        assert comment_submit(post=post, author=reader, body="Encore").status == Comment.Status.APPROVED
+        bad = Comment.objects.filter(author=reader).first()
+        comment_mark_spam(comment=bad, moderator=moderator)
+        assert comment_submit(post=post, author=reader, body="Après le spam").status == Comment.Status.PENDING
+
+    def test_approve_and_trust_then_reject_withdraws(self, post, reader, moderator, settings):
+        settings.COMMENTS_MODERATION_MODE = "trust"
+        comment_approve_and_trust(comment=comment_submit(post=post, author=reader, body="Un"), moderator=moderator)
+        reader.refresh_from_db()
+        assert reader.trusted
+        assert comment_submit(post=post, author=reader, body="Deux").status == Comment.Status.APPROVED
+        comment_reject(
+            comment=comment_submit(post=post, author=reader, body="https://inconnu.example"), moderator=moderator
+        )
+        reader.refresh_from_db()
+        assert not reader.trusted
+
+    def test_approval_makes_link_domains_known(self, post, reader, moderator):
+        comment = comment_submit(post=post, author=reader, body="Voir https://nouveau.example/page")
+        assert any(r["code"] == "unknown_domain" for r in comment.hold_reasons)
+        comment_approve(comment=comment, moderator=moderator)
+        later = comment_submit(post=post, author=UserFactory(), body="Aussi https://nouveau.example/autre")
+        assert not any(r["code"] == "unknown_domain" for r in later.hold_reasons)
+
+
+class TestReplies:
+    def test_reply_to_an_approved_comment(self, post, reader, moderator):
+        parent = comment_approve(comment=comment_submit(post=post, author=reader, body="Parent"), moderator=moderator)
+        reply = comment_submit(post=post, author=UserFactory(), body="Réponse", parent=parent)
+        assert (reply.parent, reply.depth) == (parent, 1)
+
+    def test_no_reply_to_a_pending_comment(self, post, reader, pending_comment):
+        with pytest.raises(ValidationError):
+            comment_submit(post=post, author=UserFactory(), body="Réponse", parent=pending_comment)
+
+    def test_depth_is_limited(self, post, reader, moderator, settings):
+        settings.COMMENTS_MAX_DEPTH = 2
+        root = comment_approve(comment=comment_submit(post=post, author=reader, body="0"), moderator=moderator)
+        child = comment_approve(
+            comment=comment_submit(post=post, author=UserFactory(), body="1", parent=root), moderator=moderator
+        )
+        with pytest.raises(ValidationError, match="profondeur"):
+            comment_submit(post=post, author=UserFactory(), body="2", parent=child)
+
+    def test_no_reply_across_posts(self, reader, moderator):
+        parent = comment_approve(comment=CommentFactory(), moderator=moderator)
+        with pytest.raises(ValidationError):
+            comment_submit(post=PostFactory(), author=reader, body="x", parent=parent)
+
+
+class TestEdit:
+    def test_pending_comment_is_updated_in_place(self, pending_comment, reader):
+        edited = comment_edit(comment=pending_comment, author=reader, body="Texte corrigé")
+        assert (edited.body, edited.pending_body, edited.status) == ("Texte corrigé", "", Comment.Status.PENDING)
+        assert edited.events.filter(action=ModerationEvent.Action.EDITED).exists()
+
+    def test_approved_comment_keeps_its_text_until_the_edit_is_approved(self, pending_comment, reader, moderator):
+        comment_approve(comment=pending_comment, moderator=moderator)
+        edited = comment_edit(comment=pending_comment, author=reader, body="Nouvelle version")
+        assert (edited.status, edited.body, edited.pending_body) == (
+            Comment.Status.APPROVED,
+            "Mon avis, en attente.",
+            "Nouvelle version",
+        )
+        approved = comment_approve(comment=edited, moderator=moderator)
+        assert (approved.body, approved.pending_body) == ("Nouvelle version", "")
+
+    def test_rejecting_an_edit_keeps_the_published_text(self, pending_comment, reader, moderator):
+        comment_approve(comment=pending_comment, moderator=moderator)
+        comment_edit(comment=pending_comment, author=reader, body="Version injurieuse")
+        decided = comment_reject(comment=pending_comment, moderator=moderator, reason="Propos injurieux")
+        assert (decided.status, decided.body, decided.pending_body) == (
+            Comment.Status.APPROVED,
+            "Mon avis, en attente.",
+            "",
+        )
+
+    def test_only_the_author_within_the_window(self, pending_comment, reader, settings):
+        with pytest.raises(PermissionDenied):
+            comment_edit(comment=pending_comment, author=UserFactory(), body="Pirate")
+        Comment.objects.filter(pk=pending_comment.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+        pending_comment.refresh_from_db()
+        with pytest.raises(PermissionDenied, match="15 minutes"):
+            comment_edit(comment=pending_comment, author=reader, body="Trop tard")
+
+
+class TestDelete:
+    def test_delete_without_replies_removes_the_row(self, pending_comment, reader):
+        assert comment_delete(comment=pending_comment, author=reader) is None
+        assert not Comment.objects.exists()
+
+    def test_delete_with_replies_leaves_a_placeholder(self, post, reader, moderator):
+        parent = comment_approve(comment=comment_submit(post=post, author=reader, body="Parent"), moderator=moderator)
+        comment_approve(
+            comment=comment_submit(post=post, author=UserFactory(), body="Réponse", parent=parent), moderator=moderator
+        )
+        removed = comment_delete(comment=parent, author=reader)
+        assert removed.is_removed and removed.body == ""
+        post.refresh_from_db()
+        assert post.approved_comment_count == 1
+
+    def test_only_the_author_deletes(self, pending_comment):
+        with pytest.raises(PermissionDenied):
+            comment_delete(comment=pending_comment, author=UserFactory())
+        assert Comment.objects.exists()
+
+
+class TestReport:
+    def test_report_once_each(self, pending_comment, moderator):
+        pending_comment = comment_approve(comment=pending_comment, moderator=moderator)
+        reporter = UserFactory()
+        comment_report(comment=pending_comment, reporter=reporter, reason="Hors sujet")
+        with pytest.raises(ValidationError, match="déjà signalé"):
+            comment_report(comment=pending_comment, reporter=reporter)
+
+    def test_unverified_or_author_cannot_report(self, pending_comment, reader, moderator):
+        pending_comment = comment_approve(comment=pending_comment, moderator=moderator)
+        with pytest.raises(PermissionDenied):
+            comment_report(comment=pending_comment, reporter=UserFactory(verified=False))
+        with pytest.raises(PermissionDenied):
+            comment_report(comment=pending_comment, reporter=reader)
+
+    def test_enough_reports_send_it_back_to_the_queue_hidden(self, pending_comment, moderator, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 2
+        pending_comment = comment_approve(comment=pending_comment, moderator=moderator)
+        comment_report(comment=pending_comment, reporter=UserFactory())
+        pending_comment.refresh_from_db()
+        assert pending_comment.status == Comment.Status.APPROVED
+        comment_report(comment=pending_comment, reporter=UserFactory())
+        pending_comment.refresh_from_db()
+        assert pending_comment.status == Comment.Status.PENDING
+        assert pending_comment.hold_reasons == [{"code": "reported", "message": "2 signalements de lecteurs"}]
+        assert not Comment.objects.visible_to(AnonymousUser()).exists()
+        pending_comment.post.refresh_from_db()
+        assert pending_comment.post.approved_comment_count == 0
+        comment_approve(comment=pending_comment, moderator=moderator)
+        assert not pending_comment.reports.filter(resolved_at__isnull=True).exists()
+
+
+class TestDecidingTwice:
+    @pytest.mark.parametrize("service", [comment_approve, comment_reject, comment_mark_spam])
+    def test_second_identical_decision_changes_nothing(self, pending_comment, moderator, service):
+        service(comment=pending_comment, moderator=moderator)
+        service(comment=pending_comment, moderator=ModeratorFactory())
+        pending_comment.refresh_from_db()
+        assert pending_comment.moderated_by == moderator
+        assert pending_comment.events.exclude(action=ModerationEvent.Action.SUBMITTED).count() == 1
+
+    def test_refusing_an_edit_records_who_and_when(self, pending_comment, reader, moderator):
+        comment_approve(comment=pending_comment, moderator=moderator)
+        comment_edit(comment=pending_comment, author=reader, body="Autre version")
+        other = ModeratorFactory()
+        decided = comment_reject(comment=pending_comment, moderator=other, reason="Non")
+        assert (decided.moderated_by, decided.decision_reason) == (other, "Non")

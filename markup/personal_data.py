@@ -1,0 +1,258 @@
+"""Personal data in what readers write: found, and masked before anyone else reads it.
+
+Readers of a blog about banks paste their IBAN, card number, phone number or e-mail
+address into comments. The moderation policy holds a comment in which
+`find_personal_data` finds anything, and `render_comment` shows the text through
+`mask_personal_data` (on the raw text, before Markdown), even once approved.
+
+What is looked for, in order of priority: each kind only sees what the kinds above it
+left, so findings never overlap.
+
+1. IBANs, compact or in groups of four (or fewer), any case, and only when ISO 13616 says
+   they are valid (length for the country, mod-97): an invalid IBAN is just text.
+2. Card numbers (13 to 19 digits, Luhn-valid, compact or grouped 4-4-4-4..., 4-6-5 or
+   4-6-4) and French phone numbers (0X XX XX XX XX however grouped, +33 6 12 34 56 78,
+   +33 (0)6 12 34 56 78, 0033...). Digits are read as runs: groups of digits joined by a
+   single space, dot or dash. A run is reported only when it is made entirely of cards
+   and phones, so a phone inside a longer number, a date or an amount is left alone; so
+   is a number glued to letters (a reference, part of an invalid IBAN).
+3. E-mail addresses, wherever they are (a mailto: link included).
+
+Masks keep just enough for the writer to recognise their own data: "FR76 **** … 1234",
+"**** **** **** 1234", "06 ** ** ** 78" (or "+33 6 ** ** ** 78"), "j***@example.org".
+The rest of the text is returned exactly as written. Masks already in a text are
+recognised and left alone, so masking twice changes nothing.
+"""
+
+import re
+from dataclasses import dataclass
+
+# IBAN length per country, from the SWIFT IBAN registry. Other countries: 15 to 34.
+_IBAN_REGISTRY = """
+    AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 DO28
+    EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26
+    IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MR27 MT31 MU30
+    NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SC31 SE24 SI19 SK24 SM27 ST25 SV28 TL23
+    TN24 TR26 UA29 VA22 VG24 XK20
+"""
+_IBAN_LENGTHS = {entry[:2]: int(entry[2:]) for entry in _IBAN_REGISTRY.split()}
+
+_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (French typography)
+_SEP = "[ .\\-\u00a0\u202f]"  # what may join two groups of digits
+_BLANK = "\x00"  # stands in for what a higher-priority kind took: neither a letter, a digit nor a separator
+
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]+")
+_IBAN_START = re.compile(r"(?<![^\W_])[A-Za-z]{2}[0-9]{2}")
+_IBAN_BODY = re.compile(r"[A-Za-z0-9]+(?:[ \u00a0\u202f][A-Za-z0-9]+){0,9}")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER_RUN = re.compile(rf"(?P<prefix>(?:\+|00)33(?:{_SEP}?\(0\))?{_SEP}?)?[0-9]+(?:{_SEP}[0-9]+)*")
+
+_EMAIL = re.compile(
+    r"(?<![\w@])(?<!\w[.%+-])"  # the start of an address, not the middle of one
+    r"\w[\w.%+-]*@"
+    r"(?:[^\W_]+(?:-+[^\W_]+)*\.)+[^\W\d_]{2,63}"
+)
+
+# A mask followed by more digits is not one of ours (it may hide a real number), unless those
+# digits start the mask of the next phone number of the same run.
+_MASK_END = rf"(?![^\W_]|{_SEP}(?!0[1-9] \*\*)[0-9])"
+_MASKED = re.compile(
+    r"(?<![^\W_])[A-Za-z]{2}[0-9]{2} \*{4} … [A-Za-z0-9]{4}(?![^\W_])"
+    rf"|\*{{4}} \*{{4}} \*{{4}} [0-9]{{4}}{_MASK_END}"
+    rf"|(?:0[1-9]|\+33 [1-9]) \*\* \*\* \*\* [0-9]{{2}}{_MASK_END}"
+)
+
+# Glued to a letter or digit, a number is part of a word, a reference or a longer number. A
+# "+33..." is glued by a letter only, so that it reads the same whether the number just before
+# it is still there or already masked. An e-mail mask ("1***@...") glues like the address it
+# replaced.
+_GLUE_BEFORE = re.compile(r"[^\W_]")
+_GLUE_BEFORE_PLUS = re.compile(r"[^\W\d_]")
+_GLUE_AFTER = re.compile(r"[^\W_]|\*{3}@")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A piece of personal data in a text: its kind ("iban", "card", "phone", "email") and where it is."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """The IBANs, card numbers, French phone numbers and e-mail addresses in the text, in order."""
+    view = _blank(text, [match.span() for match in _MASKED.finditer(text)])
+    ibans = _find_ibans(text, view)
+    view = _blank(view, [(finding.start, finding.end) for finding in ibans])
+    numbers = _find_numbers(text, view)
+    view = _blank(view, [(finding.start, finding.end) for finding in numbers])
+    emails = [Finding("email", match.start(), match.end(), match.group()) for match in _EMAIL.finditer(view)]
+    return sorted(ibans + numbers + emails, key=lambda finding: finding.start)
+
+
+def mask_personal_data(text: str) -> str:
+    """The text with every piece of personal data replaced by its mask, everything else untouched."""
+    parts = []
+    position = 0
+    for finding in find_personal_data(text):
+        parts += [text[position : finding.start], _mask(finding)]
+        position = finding.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def is_valid_iban(value: str) -> bool:
+    """Whether the value (spaces and case ignored) is an IBAN as ISO 13616 defines it.
+
+    Country code, check digits 02 to 98, the country's length (15 to 34 for countries not in
+    the registry above) and the mod-97 check.
+    """
+    iban = _compact_iban(value)
+    if not _IBAN_SHAPE.fullmatch(iban) or iban[2:4] in {"00", "01", "99"}:
+        return False
+    if not (len(iban) == _IBAN_LENGTHS[iban[:2]] if iban[:2] in _IBAN_LENGTHS else 15 <= len(iban) <= 34):
+        return False
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(character, 36)) for character in rearranged)) % 97 == 1
+
+
+def luhn_ok(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check that card numbers carry."""
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return False
+    total = 0
+    for position, character in enumerate(reversed(digits)):
+        digit = int(character)
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _compact_iban(value: str) -> str:
+    return "".join(character for character in value if character not in _SPACES).upper()
+
+
+def _blank(view: str, spans: list[tuple[int, int]]) -> str:
+    parts = []
+    position = 0
+    for start, end in sorted(spans):
+        parts += [view[position:start], _BLANK * (end - start)]
+        position = end
+    parts.append(view[position:])
+    return "".join(parts)
+
+
+def _glued(view: str, start: int, end: int) -> bool:
+    glue_before = _GLUE_BEFORE_PLUS if view.startswith("+", start) else _GLUE_BEFORE
+    return bool((start and glue_before.match(view, start - 1)) or _GLUE_AFTER.match(view, end))
+
+
+def _find_ibans(text: str, view: str) -> list[Finding]:
+    findings = []
+    position = 0
+    while start := _IBAN_START.search(view, position):
+        end = _iban_end(view, start.start())
+        if end is None:
+            position = start.end()
+            continue
+        findings.append(Finding("iban", start.start(), end, text[start.start() : end]))
+        position = end
+    return findings
+
+
+def _iban_end(view: str, start: int) -> int | None:
+    """Where the IBAN starting here ends, if one does: compact, or in groups of four (or fewer); the longest reading."""
+    body = _IBAN_BODY.match(view, start)
+    groups = list(_ALNUM_RUN.finditer(view, start, body.end()))
+    if len(groups[0].group()) > 4:
+        ends = [groups[0].end()]
+    else:
+        ends = []
+        for group in groups[1:]:
+            if len(group.group()) > 4:
+                break
+            ends.append(group.end())
+    for end in reversed(ends):
+        if not _glued(view, start, end) and is_valid_iban(view[start:end]):
+            return end
+    return None
+
+
+def _find_numbers(text: str, view: str) -> list[Finding]:
+    findings = []
+    for run in _NUMBER_RUN.finditer(view):
+        if not _glued(view, run.start(), run.end()):
+            findings += _split_run(text, run)
+    return findings
+
+
+def _split_run(text: str, run: re.Match) -> list[Finding]:
+    """The cards and phones a run of digits is made of, or nothing if it is not made only of them."""
+    prefix = run.group("prefix") or ""
+    groups = list(_DIGITS.finditer(text, run.start() + len(prefix), run.end()))
+    # follow[i]: where the segment starting at group i ends, and its kind, in a split of groups i.. into findings.
+    follow: list[tuple[int, str] | None] = [None] * len(groups) + [(len(groups), "")]
+    for i in range(len(groups) - 1, -1, -1):
+        size = 0
+        for j in range(i + 1, len(groups) + 1):
+            size += len(groups[j - 1].group())
+            if size > 19:
+                break
+            if follow[j] is not None and (kind := _kind(groups[i:j], prefix if i == 0 else None)):
+                follow[i] = (j, kind)
+    findings = []
+    i = 0
+    while i < len(groups) and (step := follow[i]) is not None:
+        j, kind = step
+        start = run.start() if i == 0 else groups[i].start()
+        findings.append(Finding(kind, start, groups[j - 1].end(), text[start : groups[j - 1].end()]))
+        i = j
+    return findings
+
+
+def _kind(groups: list[re.Match], prefix: str | None) -> str:
+    """What these consecutive groups of digits (after the +33 prefix, if any) make: "card", "phone" or ""."""
+    digits = "".join(group.group() for group in groups)
+    sizes = [len(group.group()) for group in groups]
+    separators = {_separator_class(group.string[group.start() - 1]) for group in groups[1:]}
+    if len(separators) > 1:
+        return ""
+    if prefix:
+        national = digits.removeprefix("0") if len(digits) == 10 else digits
+        return "phone" if len(national) == 9 and national[0] != "0" else ""
+    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        return "phone"
+    card_grouping = (
+        len(sizes) == 1
+        or sizes in ([4, 6, 5], [4, 6, 4])
+        or (all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4)
+    )
+    if 13 <= len(digits) <= 19 and card_grouping and luhn_ok(digits):
+        return "card"
+    return ""
+
+
+def _separator_class(character: str) -> str:
+    return " " if character in _SPACES else character
+
+
+def _mask(finding: Finding) -> str:
+    if finding.kind == "iban":
+        iban = _compact_iban(finding.text)
+        return f"{iban[:4]} **** … {iban[-4:]}"
+    if finding.kind == "card":
+        return f"**** **** **** {''.join(_DIGITS.findall(finding.text))[-4:]}"
+    if finding.kind == "phone":
+        for prefix in ("+33", "0033"):
+            if finding.text.startswith(prefix):
+                national = "".join(_DIGITS.findall(finding.text[len(prefix) :].replace("(0)", ""))).removeprefix("0")
+                return f"+33 {national[0]} ** ** ** {national[-2:]}"
+        digits = "".join(_DIGITS.findall(finding.text))
+        return f"{digits[:2]} ** ** ** {digits[-2:]}"
+    local, domain = finding.text.split("@", 1)
+    return f"{local[0]}***@{domain}"
