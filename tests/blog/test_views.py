@@ -67,7 +67,7 @@ class TestPostDetail:
         for i in range(200):
             CommentFactory(post=post, author=authors[i % 20], status=Comment.Status.APPROVED)
         client.force_login(reader)
-        with django_assert_max_num_queries(6) as captured:
+        with django_assert_max_num_queries(7) as captured:
             response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         assert response.content.decode().count('class="comment"') == 200

@@ -148,3 +148,139 @@ class TestCommentCreate:
         draft = PostFactory(status="draft")
         assert client.post(comment_url(draft), {"body": "x"}).status_code == 404
         assert client.post(reverse("comments:create", kwargs={"post_id": 999999}), {"body": "x"}).status_code == 404
+
+
+def approved(comment, moderator):
+    from comments.services import comment_approve
+
+    return comment_approve(comment=comment, moderator=moderator)
+
+
+class TestRateLimitAndHoneypot:
+    def test_posting_too_fast_is_429_with_the_text_kept(self, client, post, reader, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 1
+        client.force_login(reader)
+        client.post(comment_url(post), {"body": "Premier"})
+        response = client.post(comment_url(post), {"body": "Second, trop vite"})
+        html = response.content.decode()
+        assert response.status_code == 429
+        assert "Vous commentez trop vite" in html
+        assert "Second, trop vite" in html
+        assert Comment.objects.count() == 1
+
+    def test_honeypot_gets_the_same_answer_and_is_stored_as_spam(self, client, post, reader):
+        client.force_login(reader)
+        response = client.post(comment_url(post), {"body": "Promo", "website": "http://spam.example"}, follow=True)
+        assert "attend la validation d’un modérateur" in response.content.decode()
+        assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+class TestThreads:
+    def test_reply_form_and_threaded_rendering(self, client, post, reader, moderator):
+        parent = approved(CommentFactory(post=post, body="Racine"), moderator)
+        client.force_login(reader)
+        page = client.get(post.get_absolute_url(), {"reply": parent.pk}).content.decode()
+        assert f'name="parent" value="{parent.pk}"' in page
+        assert "Répondre à" in page
+        response = client.post(comment_url(post), {"body": "Ma réponse", "parent": parent.pk})
+        assert response.status_code == 302
+        reply = Comment.objects.get(parent=parent)
+        approved(reply, moderator)
+        html = client.get(post.get_absolute_url()).content.decode()
+        replies_block = html.split('class="comment-replies"')[1]
+        assert "Ma réponse" in replies_block
+
+    def test_threaded_page_query_count_is_constant(
+        self, client, post, reader, moderator, django_assert_max_num_queries
+    ):
+        roots = [CommentFactory(post=post, status=Comment.Status.APPROVED) for _ in range(30)]
+        for root in roots:
+            child = CommentFactory(post=post, parent=root, depth=1, status=Comment.Status.APPROVED)
+            CommentFactory(post=post, parent=child, depth=2, status=Comment.Status.APPROVED)
+        client.force_login(reader)
+        with django_assert_max_num_queries(7):
+            response = client.get(post.get_absolute_url())
+        assert response.content.decode().count('class="comment-replies"') == 60
+
+    def test_removed_comment_with_replies_shows_a_placeholder(self, client, post, reader, moderator):
+        from comments.services import comment_delete
+
+        parent = approved(CommentFactory(post=post, author=reader, body="Texte retiré"), moderator)
+        approved(CommentFactory(post=post, parent=parent, depth=1, body="La réponse reste"), moderator)
+        comment_delete(comment=parent, author=reader)
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert "Commentaire supprimé" in html
+        assert "Texte retiré" not in html
+        assert "La réponse reste" in html
+
+
+class TestOwnCommentPages:
+    @pytest.mark.parametrize("name", ["comments:edit", "comments:delete"])
+    def test_someone_elses_comment_is_404(self, client, pending_comment, name):
+        client.force_login(CommentFactory().author)
+        assert client.get(reverse(name, kwargs={"pk": pending_comment.pk})).status_code == 404
+        assert client.post(reverse(name, kwargs={"pk": pending_comment.pk}), {"body": "x"}).status_code == 404
+        pending_comment.refresh_from_db()
+        assert pending_comment.body == "Mon avis, en attente."
+
+    @pytest.mark.parametrize("name", ["comments:edit", "comments:delete", "comments:report", "comments:mine"])
+    def test_anonymous_is_sent_to_login(self, client, pending_comment, name):
+        url = reverse(name) if name == "comments:mine" else reverse(name, kwargs={"pk": pending_comment.pk})
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("account_login") in response.url
+
+    def test_edit_page_and_post(self, client, pending_comment, reader):
+        client.force_login(reader)
+        url = reverse("comments:edit", kwargs={"pk": pending_comment.pk})
+        assert "Mon avis, en attente." in client.get(url).content.decode()
+        assert client.post(url, {"body": "Corrigé"}).status_code == 302
+        pending_comment.refresh_from_db()
+        assert pending_comment.body == "Corrigé"
+
+    def test_edit_after_the_window_is_refused_with_the_text_kept(self, client, pending_comment, reader):
+        from django.utils import timezone
+
+        Comment.objects.filter(pk=pending_comment.pk).update(created_at=timezone.now() - timezone.timedelta(hours=1))
+        client.force_login(reader)
+        response = client.post(reverse("comments:edit", kwargs={"pk": pending_comment.pk}), {"body": "Trop tard"})
+        assert response.status_code == 403
+        assert "Trop tard" in response.content.decode()
+
+    def test_delete_asks_on_get_and_acts_on_post(self, client, pending_comment, reader):
+        client.force_login(reader)
+        url = reverse("comments:delete", kwargs={"pk": pending_comment.pk})
+        assert client.get(url).status_code == 200
+        assert Comment.objects.exists()
+        client.post(url)
+        assert not Comment.objects.exists()
+
+    def test_report_page(self, client, pending_comment, moderator):
+        comment = approved(pending_comment, moderator)
+        reporter = CommentFactory().author
+        client.force_login(reporter)
+        url = reverse("comments:report", kwargs={"pk": comment.pk})
+        assert client.get(url).status_code == 200
+        assert not comment.reports.exists()
+        assert client.post(url, {"reason": "Hors sujet"}).status_code == 302
+        assert comment.reports.get().reason == "Hors sujet"
+        again = client.post(url, {"reason": "Encore"})
+        assert again.status_code == 422
+        assert "déjà signalé" in again.content.decode()
+
+    def test_pending_comment_cannot_be_reported(self, client, pending_comment):
+        client.force_login(CommentFactory().author)
+        assert client.get(reverse("comments:report", kwargs={"pk": pending_comment.pk})).status_code == 404
+
+    def test_my_comments_lists_statuses_and_the_refusal_reason(self, client, post, reader, moderator):
+        from comments.services import comment_reject
+
+        CommentFactory(post=post, author=reader, body="En attente")
+        refused = CommentFactory(post=post, author=reader, body="Refusé")
+        comment_reject(comment=refused, moderator=moderator, reason="Hors sujet")
+        CommentFactory(post=post, body="Pas à moi")
+        client.force_login(reader)
+        html = client.get(reverse("comments:mine")).content.decode()
+        assert "En attente" in html and "Refusé" in html
+        assert "Motif du refus : Hors sujet" in html
+        assert "Pas à moi" not in html
