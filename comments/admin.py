@@ -1,12 +1,96 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.utils.html import format_html
-from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+"""The moderators' tool: the queue of comments, each comment's page, the block list.
 
-from comments import services
-from comments.models import Comment, ModerationEvent
+Every decision goes through comments.services (and sanctions through
+accounts.services), which check permissions themselves; the buttons are POST
+forms and are only shown to those who may use them.
+"""
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotAllowed
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import (
+    SANCTIONS,
+    SanctionForm,
+    apply_sanction,
+    has_sanction_permission,
+    redirect_back,
+    sanction_state,
+)
+from comments import moderation, services
+from comments.admin_stats import short_duration
+from comments.models import BlockedTerm, Comment, ModerationEvent, Report
+
+# The hold reasons' codes (comments.moderation and comments.services) as a moderator names them.
+
+REJECT_PRESETS = [
+    _("Hors sujet"),
+    _("Propos injurieux ou agressifs"),
+    _("Publicité ou spam déguisé"),
+    _("Données personnelles"),
+    _("Doublon"),
+]
+
+# decision posted -> (button label, message once done)
+DECISIONS = {
+    "approve": (_("Approuver"), _("Commentaire approuvé.")),
+    "approve_unmasked": (
+        _("Approuver, données personnelles visibles"),
+        _("Commentaire approuvé, données personnelles visibles."),
+    ),
+    "approve_trust": (_("Approuver et faire confiance"), _("Commentaire approuvé ; son auteur est de confiance.")),
+    "reject": (_("Refuser"), _("Commentaire refusé.")),
+    "spam": (_("Indésirable"), _("Commentaire marqué indésirable.")),
+}
+ROW_DECISIONS = ["approve", "reject", "spam"]
+
+
+class DecisionForm(forms.Form):
+    """What the decision buttons post: the decision, an optional reason (preset and/or words), where to go back."""
+
+    decision = forms.ChoiceField(choices=[(key, label) for key, (label, _done) in DECISIONS.items()])
+    preset = forms.ChoiceField(
+        label=_("Motif"), choices=[("", "—"), *((str(p), p) for p in REJECT_PRESETS)], required=False
+    )
+    reason = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
+    next = forms.CharField(required=False)
+
+    def full_reason(self) -> str:
+        """The preset (for a refusal only) and the moderator's own words, joined."""
+        preset = self.cleaned_data["preset"] if self.cleaned_data["decision"] in {"reject", "spam"} else ""
+        return " — ".join(part for part in (preset, self.cleaned_data["reason"].strip()) if part)
+
+
+def decide(comment: Comment, moderator, decision: str, reason: str = "") -> Comment:
+    """Call the service a decision names."""
+    if decision == "approve_trust":
+        return services.comment_approve_and_trust(comment=comment, moderator=moderator)
+    if decision == "reject":
+        return services.comment_reject(comment=comment, moderator=moderator, reason=reason)
+    if decision == "spam":
+        return services.comment_mark_spam(comment=comment, moderator=moderator, reason=reason)
+    unmasked = decision == "approve_unmasked"
+    return services.comment_approve(comment=comment, moderator=moderator, reason=reason, unmasked=unmasked)
+
+
+def hold_reason_pattern(code: str) -> str:
+    # Both SQLite (json.dumps) and PostgreSQL (jsonb's text form) write the pair as `"code": "…"`;
+    # JSON `contains` is not supported by SQLite, hence a text match.
+    return f'"code": "{code}"'
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -36,15 +120,51 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
-class ModerationEventInline(admin.TabularInline):
-    model = ModerationEvent
+class HoldReasonFilter(admin.SimpleListFilter):
+    """The rules that held comments, among those that did hold at least one (one query)."""
+
+    title = _("raison de la retenue")
+    parameter_name = "raison"
+
+    def lookups(self, request, model_admin):
+        present = Comment.objects.aggregate(
+            **{
+                code: Count("pk", filter=Q(hold_reasons__icontains=hold_reason_pattern(code)))
+                for code in moderation.REASON_LABELS
+            }
+        )
+        return [(code, label) for code, label in moderation.REASON_LABELS.items() if present[code]]
+
+    def queryset(self, request, queryset):
+        if self.value() in moderation.REASON_LABELS:
+            return queryset.filter(hold_reasons__icontains=hold_reason_pattern(self.value()))
+        return queryset
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("signalé")
+    parameter_name = "signale"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("Signalements ouverts")), ("non", _("Aucun signalement ouvert"))]
+
+    def queryset(self, request, queryset):
+        # Exists, not reports__resolved_at__isnull=True: that join also matches comments with no report at all.
+        open_report = Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
+        if self.value() == "oui":
+            return queryset.filter(open_report)
+        if self.value() == "non":
+            return queryset.exclude(open_report)
+        return queryset
+
+
+class CommentRecordInline(admin.TabularInline):
+    """A read-only record that belongs to the comment: whoever may view the comment reads it."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "reason"]
-    readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
-        # The history belongs to the comment: whoever may view the comment reads it.
         return request.user.has_perm("comments.view_comment")
 
     def has_add_permission(self, request, obj=None):
@@ -54,19 +174,65 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
 
+class ModerationEventInline(CommentRecordInline):
+    model = ModerationEvent
+    fields = ["created_at", "action", "actor", "reason"]
+    readonly_fields = fields
+
+
+class ReportInline(CommentRecordInline):
+    model = Report
+    fields = ["reporter_name", "reason", "created_at", "resolved_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("signalements des lecteurs")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reporter").order_by("-created_at")
+
+    @admin.display(description=_("signalé par"))
+    def reporter_name(self, report):
+        return report.reporter.display_name
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "post_title", "created_at", "status_badge"]
+    list_display = [
+        "excerpt",
+        "author_name",
+        "post_title",
+        "submitted",
+        "status_and_reports",
+        "reasons_and_domains",
+        "row_buttons",
+    ]
     list_display_links = ["excerpt"]
-    list_filter = [StatusFilter, "post"]
+    list_filter = [StatusFilter, HoldReasonFilter, ReportedFilter, ("post", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["author", "post"]
     search_fields = ["body", "author__display_name", "author__email"]
     ordering = ["-created_at"]
-    actions = ["approve", "reject", "mark_spam"]
-    fields = ["post", "author", "created_at", "status", "rendered_body", "body", "moderated_at", "moderated_by"]
+    actions = ["approve", "reject", "mark_spam", "approve_and_trust", "approve_unmasked"]
+    fields = [
+        "post",
+        "author",
+        "created_at",
+        "status",
+        "reason_badges",
+        "domains",
+        "rendered_body",
+        "body",
+        "pending_body",
+        "show_unmasked",
+        "author_details",
+        "moderated_at",
+        "moderated_by",
+        "decision_reason",
+    ]
     readonly_fields = fields
-    inlines = [ModerationEventInline]
+    inlines = [ReportInline, ModerationEventInline]
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["admin/causerie-admin.css"]}
 
     # Comments are written by readers and decided by moderators: nobody adds
     # or edits one here, and deleting is a superuser's last resort.
@@ -78,6 +244,26 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(services.MODERATE_PERMISSION)
+
+    def get_queryset(self, request):
+        open_reports = (
+            Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_report_count=Coalesce(Subquery(open_reports, output_field=IntegerField()), 0))
+        )
+
+    def get_list_display(self, request):
+        if self.has_moderate_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "row_buttons"]
+
+    # Columns and fields ---------------------------------------------------------
 
     @admin.display(description=_("commentaire"))
     def excerpt(self, comment):
@@ -91,15 +277,174 @@ class CommentAdmin(admin.ModelAdmin):
     def post_title(self, comment):
         return Truncator(comment.post.title).chars(40)
 
+    @admin.display(description=_("envoyé le"), ordering="created_at")
+    def submitted(self, comment):
+        return date_format(timezone.localtime(comment.created_at), "SHORT_DATETIME_FORMAT")
+
     @admin.display(description=_("statut"), ordering="status")
     def status_badge(self, comment):
         return format_html(
             '<span class="comment-status comment-status-{}">{}</span>', comment.status, comment.get_status_display()
         )
 
+    @admin.display(description=_("raisons"))
+    def reason_badges(self, comment):
+        reasons = [r for r in comment.hold_reasons or [] if isinstance(r, dict)]
+        if not reasons:
+            return "—"
+        return format_html(
+            '<span class="hold-reasons">{}</span>',
+            format_html_join(
+                " ",
+                '<span class="hold-reason hold-reason-{}">{}</span>',
+                ((r.get("code", ""), r.get("message") or r.get("code", "")) for r in reasons),
+            ),
+        )
+
+    @admin.display(description=_("domaines des liens"))
+    def domains(self, comment):
+        if not comment.link_domains:
+            return "—"
+        return format_html_join(" ", '<span class="link-domain">{}</span>', ((d,) for d in comment.link_domains))
+
+    @admin.display(description=_("signalements"), ordering="open_report_count")
+    def open_reports(self, comment):
+        count = getattr(comment, "open_report_count", 0)
+        if not count:
+            return ""
+        label = ngettext("%(n)d signalement", "%(n)d signalements", count) % {"n": count}
+        return format_html('<span class="open-reports" data-count="{}">{}</span>', count, label)
+
+    @admin.display(description=_("statut"), ordering="status")
+    def status_and_reports(self, comment):
+        return format_html("{} {}", self.status_badge(comment), self.open_reports(comment))
+
+    @admin.display(description=_("raisons et liens"))
+    def reasons_and_domains(self, comment):
+        if not comment.link_domains:
+            return self.reason_badges(comment)
+        return format_html('{}<div class="link-domains">{}</div>', self.reason_badges(comment), self.domains(comment))
+
+    @admin.display(description=_("décider"))
+    def row_buttons(self, comment):
+        # The buttons belong to the standalone form "decide-form" (templates/admin/comments/comment/change_list.html):
+        # a form cannot nest in the changelist's own form.
+        url = reverse("admin:comments_comment_decide", args=[comment.pk])
+        return format_html(
+            '<span class="decide-buttons">{}</span>',
+            format_html_join(
+                "",
+                '<button type="submit" form="decide-form" formaction="{}" name="decision" value="{}"'
+                ' class="button decide-{}">{}</button>',
+                ((url, key, key, DECISIONS[key][0]) for key in ROW_DECISIONS),
+            ),
+        )
+
     @admin.display(description=_("rendu"))
     def rendered_body(self, comment):
-        return format_html('<div class="comment-rendered">{}</div>', comment.body_html)
+        # body_html is made by markup.render and sanitized by nh3 when the text is saved: it is HTML, not text.
+        return format_html('<div class="comment-rendered">{}</div>', mark_safe(comment.body_html))  # noqa: S308
+
+    @admin.display(description=_("auteur, en bref"))
+    def author_details(self, comment):
+        summary = services.author_summary(comment.author)
+        author = comment.author
+        state = sanction_state(author)
+        return format_html(
+            '<ul class="author-summary"><li>{}</li><li>{}</li><li>{}</li><li>{}</li><li>{}</li>{}{}</ul>',
+            author.display_name,
+            gettext("compte créé il y a %(age)s") % {"age": short_duration(summary["account_age"])},
+            gettext("adresse e-mail vérifiée") if summary["verified"] else gettext("adresse e-mail NON vérifiée"),
+            gettext("%(approved)d approuvé(s), %(rejected)d refusé(s), %(spam)d indésirable(s)") % summary,
+            ngettext("%(n)d signalement ouvert", "%(n)d signalements ouverts", summary["open_reports"])
+            % {"n": summary["open_reports"]},
+            format_html("<li>{}</li>", gettext("auteur de confiance")) if author.trusted else "",
+            format_html('<li class="sanction-badge">{}</li>', state) if state else "",
+        )
+
+    # The comment's page: the decision and sanction panels -------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        comment = self.get_object(request, unquote(object_id))
+        if comment is not None:
+            changelist = reverse("admin:comments_comment_changelist")
+            filters = request.GET.get("_changelist_filters", "")
+            if self.has_moderate_permission(request):
+                extra_context["decision_panel"] = {
+                    "url": reverse("admin:comments_comment_decide", args=[comment.pk]),
+                    "next": f"{changelist}?{filters}" if filters else changelist,
+                    "presets": REJECT_PRESETS,
+                    "decisions": DECISIONS,
+                }
+            if has_sanction_permission(request):
+                author = comment.author
+                extra_context["sanction_panel"] = {
+                    "user": author,
+                    "state": sanction_state(author),
+                    "url": reverse("admin:comments_comment_sanction", args=[comment.pk]),
+                    "next": request.get_full_path(),
+                    "choices": SANCTIONS,
+                    "protected": author.is_staff or author.is_superuser,
+                }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Custom URLs: POST only, permission checked, then a service ------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="comments_comment_decide"
+            ),
+            path(
+                "<path:object_id>/sanction/",
+                self.admin_site.admin_view(self.sanction_view),
+                name="comments_comment_sanction",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, object_id):
+        """Approve, reject or file one comment (the row buttons and the "Décider" panel); back to `next`."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            decision = form.cleaned_data["decision"]
+            try:
+                decide(comment, request.user, decision, form.full_reason())
+            except PermissionDenied as denied:
+                self.message_user(request, str(denied), messages.ERROR)
+            else:
+                excerpt = Truncator(comment.body).chars(60)
+                self.message_user(request, f"« {excerpt} » : {DECISIONS[decision][1]}", messages.SUCCESS)
+        else:
+            self.message_user(request, gettext("Décision invalide."), messages.ERROR)
+        return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_changelist")
+
+    def sanction_view(self, request, object_id):
+        """Suspend or ban the comment's author (accounts.services); back to the comment's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not has_sanction_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        form = SanctionForm(request.POST)
+        if form.is_valid():
+            apply_sanction(request, comment.author, form)
+        else:
+            self.message_user(request, gettext("Sanction inconnue."), messages.ERROR)
+        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
+        return redirect_back(request, form.data.get("next", ""), change_url)
+
+    # Bulk actions -----------------------------------------------------------------
 
     def _decide(self, request, queryset, service, done_message):
         done = 0
@@ -138,3 +483,47 @@ class CommentAdmin(admin.ModelAdmin):
             services.comment_mark_spam,
             lambda n: ngettext("%d commentaire marqué indésirable.", "%d commentaires marqués indésirables.", n) % n,
         )
+
+    @admin.action(description=_("Approuver et faire confiance à l’auteur"), permissions=["moderate"])
+    def approve_and_trust(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            services.comment_approve_and_trust,
+            lambda n: (
+                ngettext(
+                    "%d commentaire approuvé, son auteur est de confiance.",
+                    "%d commentaires approuvés, leurs auteurs sont de confiance.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+    @admin.action(description=_("Approuver en laissant les données personnelles visibles"), permissions=["moderate"])
+    def approve_unmasked(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            partial(services.comment_approve, unmasked=True),
+            lambda n: (
+                ngettext(
+                    "%d commentaire approuvé, données personnelles visibles.",
+                    "%d commentaires approuvés, données personnelles visibles.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    """The block list: a word or a link domain that holds any comment containing it. Kept by moderators."""
+
+    list_display = ["kind", "value", "created_at"]
+    list_display_links = ["value"]
+    list_filter = ["kind"]
+    search_fields = ["value"]
+    ordering = ["kind", "value"]
+    fields = ["kind", "value"]
