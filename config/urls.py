@@ -7,6 +7,7 @@ admin.site.index_title = "Modération et contenus"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("commentaires/", include("comments.urls")),
