@@ -94,12 +94,17 @@ def find_personal_data(text: str) -> list[Finding]:
     return sorted(ibans + numbers + emails, key=lambda finding: finding.start)
 
 
-def mask_personal_data(text: str) -> str:
-    """The text with every piece of personal data replaced by its mask, everything else untouched."""
+def mask_personal_data(text: str, *, escape=None) -> str:
+    """The text with every piece of personal data replaced by its mask, everything else untouched.
+
+    `escape`, when given, is applied to each mask (render_comment escapes the
+    mask's asterisks so that Markdown shows them as written).
+    """
     parts = []
     position = 0
     for finding in find_personal_data(text):
-        parts += [text[position : finding.start], _mask(finding)]
+        mask = _mask(finding)
+        parts += [text[position : finding.start], escape(mask) if escape else mask]
         position = finding.end
     parts.append(text[position:])
     return "".join(parts)

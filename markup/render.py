@@ -24,6 +24,7 @@ _COMMENT_RULES = [
     "newline",
     "linkify",
     "autolink",
+    "escape",
 ]
 
 _comment_md = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True, "typographer": False}).enable(
@@ -35,7 +36,7 @@ _post_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographe
 def render_comment(text: str, *, mask: bool = True) -> str:
     """Comment text to safe HTML; personal data (IBAN, card, phone, e-mail) masked unless `mask=False`."""
     if mask:
-        text = mask_personal_data(text)
+        text = mask_personal_data(text, escape=lambda masked: masked.replace("*", "\\*"))
     return sanitize_comment_html(_comment_md.render(text))
 
 

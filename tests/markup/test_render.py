@@ -71,3 +71,19 @@ class TestPostRendering:
     def test_script_in_a_post_is_escaped(self):
         html = render_post('<script>alert("x")</script>')
         assert "<script" not in html
+
+
+class TestMaskedDataInMarkdown:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("**jean@example.org**", "<strong>j***@example.org</strong>"),
+            ("**4111 1111 1111 1111**", "<strong>**** **** **** 1111</strong>"),
+            ("*FR1420041010050500013M02606*", "<em>FR14 **** … 2606</em>"),
+        ],
+    )
+    def test_masks_show_as_written_inside_emphasis(self, text, expected):
+        assert expected in render_comment(text)
+
+    def test_unmasked_on_purpose(self):
+        assert "FR1420041010050500013M02606" in render_comment("FR1420041010050500013M02606", mask=False)
