@@ -59,7 +59,7 @@ def test_reader_signs_up_comments_and_sees_it_published_after_moderation(live_se
     pending = reader.locator(".comment-pending")
     expect(pending).to_contain_text("Très juste")
     expect(pending).to_contain_text("En attente de modération")
-    expect(pending.locator("a")).to_have_attribute("rel", "nofollow ugc noopener")
+    expect(pending.locator(".comment-body a")).to_have_attribute("rel", "nofollow ugc noopener")
     shoot(reader, "06-comment-pending")
 
     # 5. Another reader, not logged in, does not see it.
