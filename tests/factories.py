@@ -1,6 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,6 +27,30 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=extracted is not False)
 
 
+# What the data migrations give the "Modérateurs" group (comments 0002 and 0004). Browser tests flush
+# the database, data migrations' rows included, so the factory makes the group again when it is gone;
+# tests/comments/test_admin.py checks what the migrations themselves grant.
+MODERATOR_PERMISSIONS = [
+    ("comments", "view_comment"),
+    ("comments", "moderate_comment"),
+    ("comments", "view_report"),
+    ("comments", "view_blockedterm"),
+    ("comments", "add_blockedterm"),
+    ("comments", "change_blockedterm"),
+    ("comments", "delete_blockedterm"),
+    ("accounts", "view_user"),
+    ("accounts", "sanction_user"),
+]
+
+
+def moderators_group():
+    group, created = Group.objects.get_or_create(name="Modérateurs")
+    if created:
+        for app_label, codename in MODERATOR_PERMISSIONS:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
 class ModeratorFactory(UserFactory):
     display_name = factory.Sequence(lambda n: f"Modérateur {n}")
     is_staff = True
@@ -34,7 +58,7 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def moderators_group(user, create, extracted, **kwargs):
         if create:
-            user.groups.add(Group.objects.get(name="Modérateurs"))
+            user.groups.add(moderators_group())
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -640,3 +640,14 @@ class TestBlockedTermAdmin:
         ]
         client.post(reverse("admin:comments_blockedterm_delete", args=[term.pk]), {"post": "yes"})
         assert not BlockedTerm.objects.filter(pk=term.pk).exists()
+
+
+class TestMigrationsGroup:
+    def test_the_migrations_grant_the_moderators_exactly_this(self):
+        from django.contrib.auth.models import Group
+
+        from tests.factories import MODERATOR_PERMISSIONS
+
+        group = Group.objects.get(name="Modérateurs")
+        granted = set(group.permissions.values_list("content_type__app_label", "codename"))
+        assert granted == set(MODERATOR_PERMISSIONS)

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from blog.models import Post
 from tests.factories import ModeratorFactory
 
-# serialized_rollback: the data migrations' rows (the Modérateurs group) survive the flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 COMMENT = "Très juste : les conseillers doivent être embarqués dès le début. Voir https://example.org/etude"
 

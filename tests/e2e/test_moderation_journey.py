@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from tests.factories import ModeratorFactory, PostFactory, UserFactory
 
-# serialized_rollback: the data migrations' rows (the Modérateurs group) survive the flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IBAN = "FR14 2004 1010 0505 0001 3M02 606"
 PASSWORD = "motdepasse-solide-42"
