@@ -3,15 +3,18 @@
 Every difference between a laptop and a production server is read here, from
 the environment, and nowhere else. A fresh clone runs with `DJANGO_DEBUG=1`
 and nothing more: SQLite in `db.sqlite3`, local-memory cache, e-mails on the console,
-background tasks run immediately.
+background tasks run immediately, media on the local disk. docs/deploy.md shows
+a production set-up.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +45,16 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# How many reverse proxies of ours (nginx, a load balancer) stand in front of the
+# app. 0: X-Forwarded-* headers are ignored, as anyone could send them.
+# config/proxies.py:client_ip() and allauth's rate limits read the client's
+# address from X-Forwarded-For accordingly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT > 0:
+    # The proxy terminates TLS and says so; it must overwrite, not pass on, this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,11 +69,15 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "config",  # the project's own system checks (config/apps.py)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",  # inside the header middleware: its 503 gets them too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -95,7 +113,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # Persistent connections in production; health checks replace one that died
+        # (a database restart) before the request uses it.
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "60")),
         conn_health_checks=True,
     )
 }
@@ -103,13 +123,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory unless REDIS_URL names a Redis server shared by every
 # app process (sessions and rate limits must then hold across processes).
+# A deploy id (e.g. the git SHA) in DJANGO_RELEASE changes every ETag and cache key,
+# so a deploy never serves a page or fragment rendered by the previous code.
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "causerie",
+            "KEY_PREFIX": f"causerie:{RELEASE}" if RELEASE else "causerie",
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -193,11 +216,73 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+
+def s3_media_storage(
+    *,
+    bucket: str,
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    custom_domain: str = "",
+) -> dict:
+    """Media files in an S3-compatible bucket through django-storages (the `s3` extra).
+
+    Empty values are left out so that boto3 falls back on its own configuration
+    (AWS_* variables, instance roles). With a custom domain (a CDN or a public
+    bucket's host name) URLs are plain; without one they are signed and expire.
+    """
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_S3_BUCKET is set but django-storages is not installed: "
+            "install the project with its s3 extra, pip install '.[s3]'."
+        )
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url,
+        "region_name": region,
+        "access_key": access_key,
+        "secret_key": secret_key,
+        "custom_domain": custom_domain,
+    }
+    options = {key: value for key, value in options.items() if value}
+    options["file_overwrite"] = False  # a second upload named like the first gets its own name
+    options["querystring_auth"] = not custom_domain
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def url_origin(url: str) -> str | None:
+    """`https://media.example/path/` -> `https://media.example`; None for a relative URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Media (uploads): the local disk, served by nginx in production (docs/deploy.md),
+# or an S3-compatible bucket shared by every app server when DJANGO_MEDIA_S3_BUCKET is set.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+MEDIA_S3_ENDPOINT_URL = os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", "")
+MEDIA_S3_CUSTOM_DOMAIN = os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", "")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = s3_media_storage(
+        bucket=MEDIA_S3_BUCKET,
+        endpoint_url=MEDIA_S3_ENDPOINT_URL,
+        region=os.environ.get("DJANGO_MEDIA_S3_REGION", ""),
+        access_key=os.environ.get("DJANGO_MEDIA_S3_ACCESS_KEY_ID", ""),
+        secret_key=os.environ.get("DJANGO_MEDIA_S3_SECRET_ACCESS_KEY", ""),
+        custom_domain=MEDIA_S3_CUSTOM_DOMAIN,
+    )
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL") or (
+    f"https://{MEDIA_S3_CUSTOM_DOMAIN}/" if MEDIA_S3_CUSTOM_DOMAIN else "media/"
+)
+
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -208,17 +293,55 @@ STORAGES = {
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
-
+# HTTPS and headers. Cookies are secure outside development; HSTS and the HTTPS
+# redirect too (DJANGO_SECURE_SSL_REDIRECT=0 only where something else redirects).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes call the app server over plain HTTP
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy, in development too so that a violation shows early.
+# Scripts come from our origin, or inline with the request's nonce (`{{ csp_nonce }}`,
+# which the admin's tags add; it appears in the header only on pages that use it);
+# never 'unsafe-inline' nor 'unsafe-eval'. Styles only from our stylesheets: no page
+# of ours nor of the admin we use has an inline style (the admin's one nonce'd <style>
+# is for changelists without action bars; add CSP.NONCE here if one ever appears).
+# config/checks.py keeps the essential directives from being dropped.
+# Images may come from a host name of their own: the media's, or the bucket's endpoint (signed URLs).
+MEDIA_ORIGINS = [
+    origin for origin in dict.fromkeys([url_origin(MEDIA_URL), url_origin(MEDIA_S3_ENDPOINT_URL)]) if origin
+]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features the site never uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
 # The site's public address, for links in e-mails sent by the task worker (no request there).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Page caching (blog/views.py, comments' thread fragment); RELEASE is read with the cache above.
+BLOG_PAGE_MAX_AGE = int(os.environ.get("BLOG_PAGE_MAX_AGE", "60"))  # Cache-Control max-age, anonymous pages
+BLOG_PAGE_CACHE_SECONDS = int(os.environ.get("BLOG_PAGE_CACHE_SECONDS", "300"))  # server-side page cache; 0: off
+COMMENTS_THREAD_CACHE_SECONDS = int(os.environ.get("COMMENTS_THREAD_CACHE_SECONDS", "3600"))
 
 # Comments: the moderation policy's settings (comments/moderation.py reads them).
 COMMENT_MAX_LENGTH = 5000

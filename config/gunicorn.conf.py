@@ -1,0 +1,44 @@
+"""gunicorn settings: `gunicorn -c config/gunicorn.conf.py` (docs/deploy.md).
+
+Read from the environment like the Django settings. The background tasks
+(e-mails) are not run here: `python manage.py db_worker` is a process of its own.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "config.wsgi:application"
+
+# nginx in front talks to this address (a local port, or unix:/run/causerie/gunicorn.sock).
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+
+# Processes × threads: a few threads per process cover the time spent waiting for
+# PostgreSQL and Redis. Each thread holds its own database connection (CONN_MAX_AGE),
+# so PostgreSQL must accept workers × threads connections per app server, plus the worker's.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# Off, so that each process opens its own database connections after the fork
+# instead of sharing one inherited from the master; it also lets `systemctl reload`
+# (HUP) bring in new code.
+preload_app = False
+
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a request stuck this long gets its worker restarted
+graceful_timeout = 30  # on restart, time for requests in flight to finish
+keepalive = 5  # seconds; nginx's upstream keepalive reuses the connections
+max_requests = 2000  # recycle each process now and then, staggered by the jitter
+max_requests_jitter = 200
+# No gunicornc control socket: systemd's signals are enough, and two instances
+# on one host would fight over its default path in $HOME.
+control_socket_disable = True
+
+# Addresses allowed to tell gunicorn the scheme (X-Forwarded-Proto): our proxies only.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs to stdout/stderr (the journal under systemd). The access log ends with the
+# time the request took, in milliseconds, and starts with the client as nginx saw it.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
