@@ -38,6 +38,21 @@ class PostQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def fingerprint(self) -> str:
+        """A string that changes whenever a list of these posts would show something else.
+
+        Which posts (their number and ids), the latest edit, and every post's comments
+        version: one aggregate query, for the home page's ETag and cache key.
+        """
+        state = self.aggregate(
+            n=models.Count("pk"),
+            ids=models.Sum("pk"),
+            edited=models.Max("updated_at"),
+            comments=models.Sum("comments_version"),
+        )
+        edited = state["edited"].timestamp() if state["edited"] else 0
+        return f"{state['n']}.{state['ids'] or 0}.{edited}.{state['comments'] or 0}"
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -66,6 +81,22 @@ class Post(models.Model):
         default=0,
         editable=False,
         help_text=_("Tenu à jour par la modération des commentaires."),
+    )
+    comments_version = models.PositiveIntegerField(
+        _("version des commentaires"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Augmente à chaque changement des commentaires publiés (approbation, modification, retrait, "
+            "remise en file) : la page du billet en cache est alors refaite."
+        ),
+    )
+    comments_changed_at = models.DateTimeField(
+        _("commentaires changés le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Date du dernier de ces changements."),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -96,3 +127,8 @@ class Post(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def last_changed_at(self):
+        """When what the post page shows last changed: the post edited, or its published comments."""
+        return max(filter(None, (self.updated_at, self.comments_changed_at)))

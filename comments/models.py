@@ -92,6 +92,10 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "status", "created_at"], name="comments_post_status_idx"),
             models.Index(fields=["status", "-created_at"], name="comments_queue_idx"),
+            # « Mes commentaires » (an author's comments, newest first) and the author's record.
+            models.Index(fields=["author", "-created_at"], name="comments_author_recent_idx"),
+            # Queue health on the admin index: decisions of the last 30 days.
+            models.Index(fields=["moderated_at"], name="comments_moderated_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["author", "submission_key"], name="comments_unique_submission"),

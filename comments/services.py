@@ -11,7 +11,8 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,6 +122,8 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
         comment.edited_at = timezone.now()
         comment.save()
         _log(comment, ModerationEvent.Action.EDITED, author, "")
+        if comment.is_approved:
+            _refresh_post(comment.post_id)  # readers see « une modification attend »
         transaction.on_commit(lambda: notifications.notify_comment_held(comment))
     return comment
 
@@ -226,6 +229,7 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
             locked.decision_reason = reason[:300]
             locked.save()
             _log(locked, ModerationEvent.Action.REJECTED, moderator, reason or _("modification refusée"))
+            _refresh_post(locked.post_id)  # the « une modification attend » note goes
             decided = locked
         elif locked.status == Comment.Status.REJECTED:
             return locked
@@ -392,6 +396,23 @@ def _log(comment: Comment, action: str, actor, reason: str) -> None:
 
 
 def _refresh_post(post_id: int) -> None:
-    """Keep the post's denormalised count of approved comments exact (recounted, not incremented)."""
-    count = Comment.objects.approved().filter(post_id=post_id, removed_at__isnull=True).count()
-    Post.objects.filter(pk=post_id).update(approved_comment_count=count)
+    """Tell the post that what readers see of its comments changed, in one UPDATE.
+
+    The approved count is recounted there (not incremented), and the comments version
+    goes up: it keys the post's cached comment thread and its page's ETag, so every
+    change readers must see (approval, a published comment's edit, refusal, removal,
+    requeue) calls this.
+    """
+    approved = (
+        Comment.objects.approved()
+        .filter(post=OuterRef("pk"), removed_at__isnull=True)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Post.objects.filter(pk=post_id).update(
+        approved_comment_count=Coalesce(Subquery(approved), 0),
+        comments_version=F("comments_version") + 1,
+        comments_changed_at=timezone.now(),
+    )

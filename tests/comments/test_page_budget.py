@@ -1,0 +1,164 @@
+"""Query budgets of the pages that grow with data, and the weight of a post page.
+
+Each budget is the page's count today: a change that adds a query per post or per
+comment fails here. `pytest -s` prints the counts.
+"""
+
+import gzip
+import random
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from blog.models import Post
+from comments.models import Comment, Report
+from markup.render import render_comment
+from tests.factories import CategoryFactory, CommentFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "Je partage votre analyse sur la relation client : les conseillers doivent être associés dès le début "
+    "du projet, sinon *rien ne change* pour les clients. Voir https://example.org/etude pour les chiffres."
+)
+
+
+def varied_bodies(count, *, seed, text=BODY):
+    """Comments that differ as real ones do (identical texts would gzip unrealistically well)."""
+    words = text.replace("*", "").split()
+    rng = random.Random(seed)
+    return [" ".join(rng.choices(words, k=rng.randint(25, 90))) for _ in range(count)]
+
+
+def add_comments(post, authors, count, *, parents=None, bodies=None):
+    """Published comments in bulk (bulk_create skips save(), so the HTML is rendered here)."""
+    bodies = bodies or [BODY] * count
+    rendered = {body: render_comment(body) for body in set(bodies)}
+    return Comment.objects.bulk_create(
+        Comment(
+            post=post,
+            author=authors[i % len(authors)],
+            parent=parents[i % len(parents)] if parents else None,
+            depth=parents[0].depth + 1 if parents else 0,
+            body=bodies[i],
+            body_html=rendered[bodies[i]],
+            status=Comment.Status.APPROVED,
+        )
+        for i in range(count)
+    )
+
+
+@pytest.fixture
+def big_post():
+    """A post with 500 published comments in threads three deep: 100, 200 replies, 200 replies to those."""
+    post = PostFactory(title="Un billet très commenté")
+    post.categories.add(*CategoryFactory.create_batch(2))
+    authors = UserFactory.create_batch(25)
+    roots = add_comments(post, authors, 100)
+    replies = add_comments(post, authors, 200, parents=roots)
+    add_comments(post, authors, 200, parents=replies)
+    Post.objects.filter(pk=post.pk).update(approved_comment_count=500)
+    return post
+
+
+def measure(client, url, assert_max, budget, label, status=200, **headers):
+    with assert_max(budget) as captured:
+        response = client.get(url, headers=headers)
+    assert response.status_code == status
+    print(f"\n{label}: {len(captured)} queries")
+    return response
+
+
+class TestHome:
+    def test_home_with_50_posts(self, reader, django_assert_max_num_queries):
+        categories = CategoryFactory.create_batch(3)
+        for post in PostFactory.create_batch(50):
+            post.categories.add(*categories[: post.pk % 3 + 1])
+        url = reverse("blog:post_list")
+        anonymous = Client()
+        response = measure(anonymous, url, django_assert_max_num_queries, 4, "home, 50 posts, anonymous, cold")
+        assert response.content.decode().count('class="post-summary"') == 10
+        measure(anonymous, url, django_assert_max_num_queries, 1, "home, 50 posts, anonymous, warm")
+        etag = anonymous.get(url)["ETag"]
+        measure(anonymous, url, django_assert_max_num_queries, 1, "home, 50 posts, 304", status=304, if_none_match=etag)
+        measure(anonymous, f"{url}?page=5", django_assert_max_num_queries, 4, "home page 5, anonymous, cold")
+        logged_in = Client()
+        logged_in.force_login(reader)
+        measure(logged_in, url, django_assert_max_num_queries, 5, "home, 50 posts, logged in")
+
+
+class TestPostPage:
+    def test_anonymous(self, big_post, django_assert_max_num_queries):
+        url = big_post.get_absolute_url()
+        client = Client()
+        response = measure(client, url, django_assert_max_num_queries, 3, "post, 500 comments, anonymous, cold")
+        assert response.content.decode().count('class="comment"') == 500
+        response = measure(client, url, django_assert_max_num_queries, 1, "post, 500 comments, anonymous, warm")
+        assert response.content.decode().count('class="comment-replies"') == 300
+        measure(
+            client,
+            url,
+            django_assert_max_num_queries,
+            1,
+            "post, 500 comments, 304",
+            status=304,
+            if_none_match=response["ETag"],
+        )
+        measure(client, f"{url}?x=1", django_assert_max_num_queries, 2, "post, 500 comments, anonymous, thread cached")
+
+    def test_logged_in_with_own_pending_comments_and_reports(self, big_post, reader, django_assert_max_num_queries):
+        url = big_post.get_absolute_url()
+        replies = list(Comment.objects.filter(post=big_post, depth=1)[:3])
+        for parent in replies:
+            CommentFactory(post=big_post, author=reader, parent=parent, depth=2, body="Ma réponse en attente")
+        for comment in replies:
+            Report.objects.create(comment=comment, reporter=reader)
+        client = Client()
+        client.force_login(reader)
+        response = measure(client, url, django_assert_max_num_queries, 7, "post, 500 comments, logged in, cold")
+        html = response.content.decode()
+        assert html.count('class="comment"') == 500
+        assert html.count("comment comment-pending") == 3
+        assert html.count("<span>Signalé</span>") == 3
+        response = measure(client, url, django_assert_max_num_queries, 6, "post, 500 comments, logged in, warm")
+        assert response.content.decode().count("comment comment-pending") == 3
+
+
+class TestMyComments:
+    def test_my_comments_with_60_comments(self, reader, django_assert_max_num_queries):
+        for post in PostFactory.create_batch(6):
+            CommentFactory.create_batch(10, post=post, author=reader)
+        client = Client()
+        client.force_login(reader)
+        response = measure(client, reverse("comments:mine"), django_assert_max_num_queries, 4, "Mes commentaires, 60")
+        assert response.content.decode().count('<li class="my-comment ') == 20
+
+
+class TestPageWeight:
+    LIMIT = 60 * 1024
+
+    @pytest.mark.parametrize("who", ["anonymous", "reader"])
+    def test_seed_post_with_50_comments_weighs_under_60_kb_gzipped(self, reader, who):
+        call_command("loaddata", "articles", verbosity=0)
+        post = max(Post.objects.published(), key=lambda p: len(p.body_html))
+        corpus = " ".join(Post.objects.values_list("body", flat=True))
+        authors = UserFactory.create_batch(10)
+        roots = add_comments(post, authors, 25, bodies=varied_bodies(25, seed=1, text=corpus))
+        add_comments(post, authors, 25, parents=roots, bodies=varied_bodies(25, seed=2, text=corpus))
+        client = Client()
+        if who == "reader":
+            client.force_login(reader)
+        html = client.get(post.get_absolute_url()).content
+        assert html.decode().count('class="comment"') == 50
+
+        static = Path(settings.BASE_DIR) / "static"
+        assets = [static / "css" / "site.css", *static.rglob("*.js")]
+        sizes = {"HTML": len(gzip.compress(html)), **{a.name: len(gzip.compress(a.read_bytes())) for a in assets}}
+        total = sum(sizes.values())
+        details = ", ".join(f"{name} {size / 1024:.1f} KB" for name, size in sizes.items())
+        print(f"\npost page « {post.title} », 50 comments, {who}, gzipped: {total / 1024:.1f} KB ({details})")
+        assert total < self.LIMIT
