@@ -219,8 +219,3 @@ def comment_section(context, post):
         "form": form,
         "replying_to": replying_to,
     }
-
-
-@register.simple_tag
-def pending_comment_count():
-    return Comment.objects.pending().count()
