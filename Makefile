@@ -52,3 +52,9 @@ fixture: install
 
 clean:
 	rm -rf $(VENV) staticfiles tests/e2e/screenshots .pytest_cache
+
+## make bench: the load benchmark on loopback (nginx, gunicorn, PostgreSQL, Redis); see docs/performance.md
+## (make bench ARGS="--duration 30 --queue-million")
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py $(ARGS)

@@ -1,0 +1,131 @@
+"""The benchmark's tools, at a tiny scale: bench_fill's counts and refusals, and the floor view's queries.
+
+Nothing here is timed: the figures come from `make bench` (docs/performance.md).
+"""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.db.models import Max
+
+from accounts.models import User
+from bench import fill
+from blog.models import Post
+from comments.models import Comment, ModerationEvent
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def bench_fill(**options):
+    out = StringIO()
+    call_command("bench_fill", stdout=out, **{"i_know": True, **options})
+    return out.getvalue()
+
+
+class TestBenchFill:
+    def test_fills_the_chosen_scale(self):
+        output = bench_fill(posts=3, comments_per_post=12, users=5, pending=4)
+
+        posts = Post.objects.filter(slug__startswith=fill.PREFIX)
+        assert posts.count() == 3
+        assert all(post.is_published for post in posts)
+        assert Comment.objects.approved().count() == 3 * 12
+        assert Comment.objects.pending().count() == 4
+        assert [post.approved_comment_count for post in posts] == [12, 12, 12]
+        assert ModerationEvent.objects.count() == 2 * 3 * 12 + 4
+        assert "rows/s" in output
+
+    def test_threads_replies_within_the_allowed_depth(self, settings):
+        bench_fill(posts=2, comments_per_post=60, users=5, pending=0)
+
+        replies = Comment.objects.filter(parent__isnull=False).select_related("parent")
+        assert replies.exists()
+        assert all(reply.depth == reply.parent.depth + 1 for reply in replies)
+        assert all(reply.created_at > reply.parent.created_at for reply in replies)
+        assert all(reply.post_id == reply.parent.post_id for reply in replies)
+        deepest = Comment.objects.aggregate(deepest=Max("depth"))["deepest"]
+        assert 0 < deepest <= settings.COMMENTS_MAX_DEPTH - 1
+
+    def test_readers_are_verified_and_the_moderator_moderates(self):
+        bench_fill(posts=1, comments_per_post=2, users=5, pending=0)
+
+        readers = User.objects.filter(email__startswith="lecteur-")
+        assert readers.count() == 5
+        assert readers.get(email=fill.reader_email(1)).check_password(fill.PASSWORD)
+        assert all(reader.has_verified_email() for reader in readers)
+        moderator = User.objects.get(email=fill.MODERATOR_EMAIL)
+        assert moderator.is_staff and not moderator.is_superuser
+        assert moderator.has_perm("comments.moderate_comment")
+        assert EmailAddress.objects.filter(user=moderator, verified=True).exists()
+        comment = Comment.objects.first()
+        assert comment.body_html.startswith("<p>")
+
+    def test_a_second_fill_replaces_the_first(self):
+        bench_fill(posts=2, comments_per_post=5, users=3, pending=2)
+        bench_fill(posts=1, comments_per_post=4, users=2, pending=1)
+
+        assert Post.objects.count() == 1
+        assert Comment.objects.count() == 4 + 1
+        assert User.objects.filter(email__startswith="lecteur-").count() == 2
+
+    def test_refuses_a_database_with_other_content_unless_forced(self):
+        real = PostFactory(title="Un vrai billet")
+        with pytest.raises(CommandError, match="not the bench's"):
+            bench_fill(posts=1, comments_per_post=1, users=1, pending=0)
+
+        bench_fill(posts=1, comments_per_post=1, users=1, pending=0, force=True)
+        assert Post.objects.filter(pk=real.pk).exists()
+        assert Post.objects.count() == 2
+
+    def test_refuses_production_settings_unless_told(self, settings):
+        settings.DEBUG = False
+        with pytest.raises(CommandError, match="DEBUG is off"):
+            call_command("bench_fill", posts=1, stdout=StringIO())
+        assert not Post.objects.exists()
+
+
+class TestQueue:
+    def test_adds_pending_comments_without_touching_the_published_count(self):
+        # On PostgreSQL through INSERT … SELECT generate_series, elsewhere through bulk_create.
+        bench_fill(posts=2, comments_per_post=3, users=4, pending=0)
+
+        fill.fill_queue(count=25, batch=10, progress=lambda message: None)
+
+        assert Comment.objects.pending().count() == 25
+        # From accounts of their own: the readers the benchmark logs in as keep normal pages.
+        assert not Comment.objects.pending().filter(author__email__startswith="lecteur-").exists()
+        assert Comment.objects.pending().filter(body_html="").count() == 0
+        assert all(comment.hold_reasons for comment in Comment.objects.pending())
+        assert [post.approved_comment_count for post in Post.objects.all()] == [3, 3]
+
+
+class TestFloorView:
+    @pytest.fixture(autouse=True)
+    def _bench_urls_and_templates(self, settings):
+        settings.ROOT_URLCONF = "bench.urls"
+        settings.TEMPLATES = [
+            {
+                **settings.TEMPLATES[0],
+                "DIRS": [settings.BASE_DIR / "bench" / "templates", *settings.TEMPLATES[0]["DIRS"]],
+            }
+        ]
+
+    def test_renders_the_post_and_its_comments_with_one_query_for_the_comments(
+        self, client, django_assert_max_num_queries
+    ):
+        bench_fill(posts=1, comments_per_post=40, users=6, pending=3)
+        post = Post.objects.get()
+
+        with django_assert_max_num_queries(3) as captured:
+            response = client.get(f"/bench-floor/{post.slug}/")
+
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert post.title in html
+        assert html.count(' id="comment-') == 40  # the approved ones, not the pending
+        comment_queries = [q["sql"] for q in captured.captured_queries if Comment._meta.db_table in q["sql"]]
+        assert len(comment_queries) == 1
+        assert User._meta.db_table in comment_queries[0]  # authors joined, not fetched one by one
