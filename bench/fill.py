@@ -21,8 +21,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from blog.models import Category, Post
@@ -432,15 +430,7 @@ def _make_pending_comments(meter, posts, readers, count, bodies, rng) -> None:
 
 def refresh_approved_counts() -> int:
     """Set each bench post's denormalised approved-comment count, as the comment services keep it."""
-    approved = (
-        Comment.objects.approved()
-        .filter(post=OuterRef("pk"), removed_at__isnull=True)
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return bench_posts().update(approved_comment_count=Coalesce(Subquery(approved), 0))
+    return bench_posts().update(approved_comment_count=Comment.objects.approved_count_per_post())
 
 
 def fill_queue(*, count: int, progress: Progress = print, totals: Totals | None = None, batch: int = 10_000) -> int:

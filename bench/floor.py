@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from blog.models import Post
 from comments.models import Comment
+from comments.templatetags.comments import build_tree
 
 
 def post_floor(request, slug):
@@ -18,16 +19,4 @@ def post_floor(request, slug):
     comments = list(
         Comment.objects.visible_to(request.user).filter(post=post).select_related("author").order_by("created_at")
     )
-    return render(request, "bench/floor.html", {"post": post, "threads": threads(comments)})
-
-
-def threads(comments):
-    """Replies under their parents; a reply whose parent is not shown goes to the top."""
-    by_id = {comment.pk: comment for comment in comments}
-    roots = []
-    for comment in comments:
-        comment.children = []
-    for comment in comments:
-        parent = by_id.get(comment.parent_id)
-        (parent.children if parent else roots).append(comment)
-    return roots
+    return render(request, "bench/floor.html", {"post": post, "threads": build_tree(comments)})

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from markup.render import link_domains, render_comment
@@ -12,6 +13,20 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def approved_count_per_post(self):
+        """A subquery: the number of approved, not removed, comments of the outer post (OuterRef "pk")."""
+        return Coalesce(
+            Subquery(
+                self.approved()
+                .filter(post=OuterRef("pk"), removed_at__isnull=True)
+                .order_by()
+                .values("post")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
 
     def awaiting_decision(self):
         """The moderation queue: pending comments, and published ones whose edit waits."""

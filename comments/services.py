@@ -11,8 +11,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -403,16 +402,8 @@ def _refresh_post(post_id: int) -> None:
     change readers must see (approval, a published comment's edit, refusal, removal,
     requeue) calls this.
     """
-    approved = (
-        Comment.objects.approved()
-        .filter(post=OuterRef("pk"), removed_at__isnull=True)
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     Post.objects.filter(pk=post_id).update(
-        approved_comment_count=Coalesce(Subquery(approved), 0),
+        approved_comment_count=Comment.objects.approved_count_per_post(),
         comments_version=F("comments_version") + 1,
         comments_changed_at=timezone.now(),
     )
