@@ -1,10 +1,12 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from markup.render import render_post
+from markup.render import reading_minutes, render_post
 
 
 class CategoryManager(models.Manager):
@@ -28,6 +30,29 @@ class Category(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class Tag(models.Model):
+    name = models.CharField(_("nom"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    objects = CategoryManager()  # the same natural key: the slug
+
+    class Meta:
+        verbose_name = _("mot-clé")
+        verbose_name_plural = _("mots-clés")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def cover_upload_to(post, filename: str) -> str:
+    """Server-made names: the uploaded file's own name never reaches the disk."""
+    return f"covers/{uuid.uuid4().hex}.jpg"
 
 
 class PostQuerySet(models.QuerySet):
@@ -76,6 +101,27 @@ class Post(models.Model):
     )
     comments_open = models.BooleanField(_("commentaires ouverts"), default=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="posts", verbose_name=_("catégories"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("mots-clés"))
+    cover = models.ImageField(
+        _("image de couverture"),
+        upload_to=cover_upload_to,
+        blank=True,
+        help_text=_("JPEG, PNG ou WebP. Réduite en plusieurs largeurs (WebP et JPEG) à l'enregistrement."),
+    )
+    cover_alt = models.CharField(
+        _("texte alternatif de l'image"),
+        max_length=250,
+        blank=True,
+        help_text=_("Obligatoire avec une image : ce qu'elle montre, pour qui ne la voit pas."),
+    )
+    cover_renditions = models.JSONField(
+        _("déclinaisons de l'image"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Les fichiers réduits de l'image de couverture, par format et par largeur."),
+    )
+    reading_minutes = models.PositiveSmallIntegerField(_("temps de lecture (minutes)"), default=1, editable=False)
     approved_comment_count = models.PositiveIntegerField(
         _("commentaires approuvés"),
         default=0,
@@ -108,12 +154,20 @@ class Post(models.Model):
         verbose_name_plural = _("billets")
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["status", "-published_at"], name="blog_post_status_pub_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cover="") | ~models.Q(cover_alt=""),
+                name="blog_post_cover_has_alt",
+                violation_error_message=_("Une image de couverture demande son texte alternatif."),
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
         self.body_html = render_post(self.body)
+        self.reading_minutes = reading_minutes(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from django.utils.text import slugify
 from linkify_it import LinkifyIt
 
-from markup.render import render_comment, render_post
+from markup.render import reading_minutes, render_comment, render_post
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -314,6 +314,7 @@ def fixture_objects(articles: list[SeedArticle]) -> list[dict]:
                         "author": [AUTHOR_EMAIL],
                         "body": article.body_markdown,
                         "body_html": render_post(article.body_markdown),
+                        "reading_minutes": reading_minutes(article.body_markdown),
                         "status": "published",
                         "published_at": article.published_at.isoformat(),
                         "comments_open": True,

@@ -6,22 +6,19 @@ Anonymous readers
     the language and `settings.RELEASE` — and a post page adds `Last-Modified`
     (`Post.last_changed_at`). A matching `If-None-Match` or `If-Modified-Since` gets a 304
     after one query. The answer is `public, max-age=BLOG_PAGE_MAX_AGE` and varies on Cookie
-    and Accept-Language.
+    (a session cookie means a page made for its holder).
 
     The whole page is also kept in the cache under that same state, so the next anonymous
-    visitor costs the one query that reads it. One thing on an anonymous page belongs to
-    its visitor: the CSRF token of the language switch (base.html). The page is rendered
-    with a placeholder there, and each visitor's own token is put in as it is served:
-    nobody ever receives a page made with someone else's token. Keeping out of the cache
-    only the responses that set the csrftoken cookie would not be enough — a visitor who
-    already holds the cookie gets a token made from their secret and no Set-Cookie.
-    That token is also why the ETag includes a digest of the visitor's CSRF secret: a copy
-    kept by the browser is valid only as long as its token is.
+    visitor costs the one query that reads it. Nothing on an anonymous page belongs to its
+    visitor: the language switch is a pair of links (French at the root, English under /en/),
+    and the only form an anonymous page could hold would need a CSRF token — a page whose
+    rendering asked for one is served to its visitor alone and never stored. A CSP nonce, if a
+    page uses one, is put in from a placeholder as the page is served.
 
 Everyone else
     A logged-in reader, or a visitor with a message to read, gets a page made for them,
     `private, no-cache`, never stored, without validators; so does a response that sets a
-    cookie (a first visit receives its CSRF cookie).
+    cookie.
 """
 
 import hashlib
@@ -33,7 +30,6 @@ from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -41,8 +37,7 @@ from django.views.generic import DetailView, ListView
 
 from blog.models import Post
 
-# Fixed strings, not random ones: cached pages are shared by every process.
-CSRF_PLACEHOLDER = "csrf-token-placeholder-4c7e1f0b"
+# A fixed string, not a random one: cached pages are shared by every process.
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
 
 
@@ -52,23 +47,15 @@ def _digest(*parts) -> str:
 
 def _private(response):
     patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 
 def _for_visitor(request, response):
-    """Put the visitor's own CSRF token (and CSP nonce) in place of the placeholders."""
+    """Put the visitor's own CSP nonce in place of the placeholder."""
     html = response.content.decode(response.charset)
-    if CSRF_PLACEHOLDER in html:
-        holds_cookie = "CSRF_COOKIE" in request.META and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-        if holds_cookie:
-            # get_token() sends the cookie again only to push back its expiry date. A visitor who
-            # holds it needs no Set-Cookie, and a response without one may be cached.
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     if NONCE_PLACEHOLDER in html:
-        html = html.replace(NONCE_PLACEHOLDER, str(get_nonce(request) or ""))
-    response.content = html
+        response.content = html.replace(NONCE_PLACEHOLDER, str(get_nonce(request) or ""))
     return response
 
 
@@ -103,19 +90,19 @@ class AnonymousCacheMixin:
         state = _digest(
             self.page_state(), request.get_full_path(), translation.get_language(), getattr(settings, "RELEASE", "")
         )
-        etag = f'W/"{_digest(state, request.META.get("CSRF_COOKIE", ""))}"'
+        etag = f'W/"{state}"'
         last_modified = self.page_last_modified()
         timestamp = int(last_modified.timestamp()) if last_modified else None
         response = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if response is None:
             response = self._anonymous_page(state)
-        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # made for this visitor
             return _private(response)
         response.headers["ETag"] = etag
         if timestamp:
             response.headers["Last-Modified"] = http_date(timestamp)
         patch_cache_control(response, public=True, max_age=getattr(settings, "BLOG_PAGE_MAX_AGE", 60))
-        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     def _anonymous_page(self, state):
@@ -128,9 +115,9 @@ class AnonymousCacheMixin:
             if html is not None:
                 return _for_visitor(request, HttpResponse(html))
         token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        response = self.render_page(csrf_token=CSRF_PLACEHOLDER, csp_nonce=NONCE_PLACEHOLDER)
+        response = self.render_page(csp_nonce=NONCE_PLACEHOLDER)
         response.render()
-        # A template that reached for the visitor's real token or nonce made a page for them alone.
+        # A template that reached for a CSRF token or the real nonce made a page for this visitor alone.
         personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_used or get_nonce(request)
         if key and response.status_code == 200 and not response.cookies and not personal:
             cache.set(key, response.content.decode(response.charset), timeout)

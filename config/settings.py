@@ -63,9 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search lookups; harmless on SQLite
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "blog",
     "comments",

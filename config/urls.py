@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,9 +11,14 @@ admin.site.index_title = "Modération et contenus"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+]
+
+# French at the root, English under /en/: the address alone says the language, so an anonymous
+# page needs no cookie or form to switch (and stays cacheable by anyone in front of the app).
+urlpatterns += i18n_patterns(
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("commentaires/", include("comments.urls")),
     path("", include("blog.urls")),
-]
+    prefix_default_language=False,
+)

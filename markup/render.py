@@ -66,3 +66,11 @@ def link_domains(text: str) -> list[str]:
 
 def render_post(text: str) -> str:
     return sanitize_post_html(_post_md.render(text))
+
+
+WORDS_PER_MINUTE = 230  # a common figure for reading French prose on a screen
+
+
+def reading_minutes(text: str) -> int:
+    """Estimated minutes to read a post's text (at least one)."""
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
@@ -42,6 +44,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_to_start_with():
+    # A request to an /en/ page leaves English active in the test's thread (the test client runs
+    # the view there): each test starts in the site's default language, as every request does.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_report_header(config):

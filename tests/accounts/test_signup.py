@@ -90,9 +90,20 @@ class TestAccountPages:
 
 
 class TestLanguage:
-    def test_english_is_available_and_kept_in_a_cookie(self, client, post):
-        response = client.post(reverse("set_language"), {"language": "en", "next": post.get_absolute_url()})
-        assert response.status_code == 302
-        assert response.url == post.get_absolute_url()
-        html = client.get(reverse("account_login")).content.decode()
-        assert '<html lang="en">' in html
+    def test_english_lives_under_en_and_the_switch_keeps_the_page(self, client, post):
+        french_url = post.get_absolute_url()
+        french = client.get(french_url).content.decode()
+        assert '<html lang="fr">' in french
+        english_url = "/en" + french_url
+        assert f'href="{english_url}" hreflang="en"' in french
+        english = client.get(english_url).content.decode()
+        assert '<html lang="en">' in english
+        assert f'href="{french_url}" hreflang="fr"' in english
+
+    def test_the_switch_keeps_the_query_string(self, client, post):
+        html = client.get(reverse("blog:post_list") + "?page=1").content.decode()
+        assert 'href="/en/?page=1" hreflang="en"' in html
+
+    def test_the_address_not_the_browser_chooses_the_language(self, client, post):
+        html = client.get(post.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+        assert '<html lang="fr">' in html
