@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django import forms
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import gettext as _
 
 from accounts.tasks import enqueue_email
 
@@ -14,3 +17,18 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         enqueue_email(self.render_mail(template_prefix, email, ctx))
+
+    def clean_email(self, email: str) -> str:
+        """Addresses at a refused domain (ACCOUNTS_REFUSED_EMAIL_DOMAINS, sub-domains included) are refused."""
+        email = super().clean_email(email)
+        if is_refused_email_domain(email):
+            raise forms.ValidationError(
+                _("Les adresses de ce fournisseur ne sont pas acceptées ici : utilisez une autre adresse e-mail.")
+            )
+        return email
+
+
+def is_refused_email_domain(email: str) -> bool:
+    domain = email.rpartition("@")[2].strip().rstrip(".").lower()
+    refused = getattr(settings, "ACCOUNTS_REFUSED_EMAIL_DOMAINS", [])
+    return any(domain == d or domain.endswith(f".{d}") for d in (r.lower().strip(".") for r in refused) if d)

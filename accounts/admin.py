@@ -138,7 +138,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profil"), {"fields": ["display_name"]}),
+        (_("Profil"), {"fields": ["display_name", "bio"]}),
         (_("Modération"), {"fields": ["trusted", "banned_at", "suspended_until", "sanction_reason"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),

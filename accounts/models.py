@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,25 @@ class UserManager(BaseUserManager):
         if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
         return self._create_user(email, password, **extra_fields)
+
+    def deleted_account(self):
+        """The one inactive account that keeps the comments of deleted accounts, anonymised."""
+        user, created = self.get_or_create(
+            email=DELETED_ACCOUNT_EMAIL,
+            defaults={"display_name": "Compte supprimé", "is_active": False},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
+    def public(self):
+        """Accounts whose profile page anyone may see."""
+        return self.filter(is_active=True).exclude(email=DELETED_ACCOUNT_EMAIL)
+
+
+DELETED_ACCOUNT_EMAIL = "compte-supprime@causerie.invalid"
+AVATAR_SIZES = (48, 96, 192)
 
 
 class User(AbstractUser):
@@ -63,6 +83,28 @@ class User(AbstractUser):
         _("me prévenir des commentaires approuvés sur mes billets"), default=True
     )
 
+    display_name_key = models.CharField(
+        _("forme de comparaison du nom"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("Le nom sans casse, accents ni lettres trompeuses : deux comptes ne peuvent partager la même."),
+    )
+    bio = models.TextField(
+        _("présentation"),
+        max_length=500,
+        blank=True,
+        help_text=_("Quelques mots sur vous, visibles sur votre profil (500 caractères au plus, texte simple)."),
+    )
+    avatar = models.CharField(
+        _("avatar"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("Préfixe des fichiers de l’avatar (avatars/<uuid>), un nouveau à chaque envoi."),
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
@@ -79,6 +121,25 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.email
+
+    def save(self, *args, **kwargs):
+        from accounts.names import skeleton
+
+        self.display_name_key = skeleton(self.display_name)[:100]
+        if kwargs.get("update_fields") is not None and "display_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "display_name_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", kwargs={"pk": self.pk})
+
+    @property
+    def is_deleted_account(self) -> bool:
+        return self.email == DELETED_ACCOUNT_EMAIL
+
+    def avatar_name(self, size: int) -> str:
+        """The stored file of the avatar at `size` pixels ("" without an avatar)."""
+        return f"{self.avatar}-{size}.webp" if self.avatar else ""
 
     def get_full_name(self):
         return self.display_name

@@ -6,4 +6,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
+    path("profil/", views.profile_edit, name="profile_edit"),
+    path("profil/<int:pk>/", views.profile, name="profile"),
+    path("profil/avatar/", views.avatar_upload, name="avatar_upload"),
+    path("profil/avatar/retirer/", views.avatar_remove, name="avatar_remove"),
+    path("avatar/<int:hue>/<str:initials>.svg", views.default_avatar, name="default_avatar"),
+    path("confidentialite/", views.privacy_policy, name="privacy"),
+    path("mes-donnees/", views.my_data, name="my_data"),
+    path("mes-donnees/telecharger/", views.data_export, name="data_export"),
+    path("mes-donnees/supprimer-mon-compte/", views.account_delete, name="delete"),
 ]

@@ -371,3 +371,55 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- accounts ---
+# Avatars (accounts/services.py, through the imaging package): what an upload may weigh and hold.
+ACCOUNTS_AVATAR_MAX_BYTES = 5 * 1024 * 1024
+ACCOUNTS_AVATAR_MAX_PIXELS = 25_000_000
+# Media files served by the app itself (development, tests); production serves them with nginx.
+ACCOUNTS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+# Two-factor authentication (allauth.mfa): an app's code (TOTP) and single-use recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Causerie"
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "activate_totp": "accounts.mfa_forms.ActivateTOTPForm",
+}
+# On: the admin refuses a staff account without an activated authenticator (accounts/middleware.py).
+ACCOUNTS_STAFF_REQUIRE_MFA = env_bool("DJANGO_STAFF_REQUIRE_MFA", not DEBUG)
+MIDDLEWARE += ["accounts.middleware.StaffMFAMiddleware"]
+# Sign-up spam: allauth's rate limits (per IP, and per address: "key"), a honeypot field, refused domains.
+ACCOUNT_RATE_LIMITS = {
+    "signup": "5/h/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+    "reset_password": "10/h/ip,3/h/key",
+}
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+# Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
+ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
+
+# --- perf ---
+# Anonymous pages: a URL's last public answer is served for this many seconds without a query
+# (blog/views.py AnonymousCacheMixin); 0 turns it off. nginx's micro-cache already lags up to
+# BLOG_PAGE_MAX_AGE: this only spares gunicorn the post's query in between. Off under DEBUG.
+BLOG_PAGE_FRONT_SECONDS = int(os.environ.get("BLOG_PAGE_FRONT_SECONDS", "0" if DEBUG else "5"))
+# Each process keeps its front entries in its own memory: no round trip to Redis for them.
+CACHES["pages-front"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages-front",
+    "OPTIONS": {"MAX_ENTRIES": 200},  # a post page is ~140 KiB: at most ~30 MB a process
+}
+BLOG_PAGE_FRONT_CACHE = "pages-front"
+
+# --- interface ---
+# Our wording for a few of Django's and allauth's own strings lives apart from locale/fr, which
+# `make messages` rewrites from our sources (and would drop them): locale/ first, both before the apps'.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
+
+# --- proof (outages) ---
+# Redis down: a cache read is a miss and a write is skipped, so pages and sessions come from the
+# database; the comment rate limit still cannot count, so posting fails closed (config/cache.py).
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "config.cache.DegradableRedisCache"
