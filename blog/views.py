@@ -23,19 +23,25 @@ Everyone else
 
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.cache import cache
-from django.db.models import prefetch_related_objects
+from django.core.cache import cache, caches
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.views.generic import DetailView, ListView
+from django.views.decorators.cache import cache_control
+from django.views.generic import ArchiveIndexView, DetailView, ListView, MonthArchiveView, YearArchiveView
 
-from blog.models import Post
+from blog import search
+from blog.models import Category, Post, Tag
 
 # A fixed string, not a random one: cached pages are shared by every process.
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
@@ -52,11 +58,16 @@ def _private(response):
 
 
 def _for_visitor(request, response):
-    """Put the visitor's own CSP nonce in place of the placeholder."""
-    html = response.content.decode(response.charset)
-    if NONCE_PLACEHOLDER in html:
-        response.content = html.replace(NONCE_PLACEHOLDER, str(get_nonce(request) or ""))
+    """Put the visitor's own CSP nonce in place of the placeholder (on the bytes: no decoding of the page)."""
+    placeholder = NONCE_PLACEHOLDER.encode()
+    if placeholder in response.content:
+        response.content = response.content.replace(placeholder, str(get_nonce(request) or "").encode())
     return response
+
+
+def _front_cache():
+    """Where the front entries live: by default the shared cache; better, each process's memory (no round trip)."""
+    return caches[getattr(settings, "BLOG_PAGE_FRONT_CACHE", "default")]
 
 
 class PublishedPostMixin:
@@ -83,6 +94,36 @@ class AnonymousCacheMixin:
     def render_page(self, **context):
         raise NotImplementedError
 
+    def dispatch(self, request, *args, **kwargs):
+        # The front entry: this URL's last public answer, for BLOG_PAGE_FRONT_SECONDS, served
+        # before any query (a page may then lag that long behind the database, as nginx's copy does).
+        front = self._front_key(request)
+        if front is not None:
+            entry = _front_cache().get(front)
+            if entry is not None:
+                etag, timestamp, html = entry
+                response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+                return self._public(response or _for_visitor(request, HttpResponse(html)), etag, timestamp)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _front_key(self, request):
+        if not getattr(settings, "BLOG_PAGE_FRONT_SECONDS", 0) or request.method not in ("GET", "HEAD"):
+            return None
+        if not self.cacheable_query.fullmatch(request.META.get("QUERY_STRING", "")):
+            return None
+        if request.user.is_authenticated or len(get_messages(request)):
+            return None
+        path = request.get_full_path()
+        return f"front:{_digest(path, translation.get_language(), getattr(settings, 'RELEASE', ''))}"
+
+    def _public(self, response, etag, timestamp):
+        response.headers["ETag"] = etag
+        if timestamp:
+            response.headers["Last-Modified"] = http_date(timestamp)
+        patch_cache_control(response, public=True, max_age=getattr(settings, "BLOG_PAGE_MAX_AGE", 60))
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
     def serve(self):
         request = self.request
         if request.user.is_authenticated or len(get_messages(request)):
@@ -95,24 +136,22 @@ class AnonymousCacheMixin:
         timestamp = int(last_modified.timestamp()) if last_modified else None
         response = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if response is None:
-            response = self._anonymous_page(state)
+            response = self._anonymous_page(state, etag, timestamp)
         if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # made for this visitor
             return _private(response)
-        response.headers["ETag"] = etag
-        if timestamp:
-            response.headers["Last-Modified"] = http_date(timestamp)
-        patch_cache_control(response, public=True, max_age=getattr(settings, "BLOG_PAGE_MAX_AGE", 60))
-        patch_vary_headers(response, ("Cookie",))
-        return response
+        return self._public(response, etag, timestamp)
 
-    def _anonymous_page(self, state):
+    def _anonymous_page(self, state, etag=None, timestamp=None):
         request = self.request
         timeout = getattr(settings, "BLOG_PAGE_CACHE_SECONDS", 300)
+        front = self._front_key(request)
         key = None
         if timeout and self.cacheable_query.fullmatch(request.META.get("QUERY_STRING", "")):
             key = f"page:{state}"
-            html = cache.get(key)
+            html = cache.get(key)  # bytes, as the response holds them
             if html is not None:
+                if front:
+                    _front_cache().set(front, (etag, timestamp, html), settings.BLOG_PAGE_FRONT_SECONDS)
                 return _for_visitor(request, HttpResponse(html))
         token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         response = self.render_page(csp_nonce=NONCE_PLACEHOLDER)
@@ -120,28 +159,136 @@ class AnonymousCacheMixin:
         # A template that reached for a CSRF token or the real nonce made a page for this visitor alone.
         personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_used or get_nonce(request)
         if key and response.status_code == 200 and not response.cookies and not personal:
-            cache.set(key, response.content.decode(response.charset), timeout)
+            cache.set(key, response.content, timeout)
+            if front:
+                _front_cache().set(front, (etag, timestamp, response.content), settings.BLOG_PAGE_FRONT_SECONDS)
         return _for_visitor(request, response)
 
 
-class PostListView(PublishedPostMixin, AnonymousCacheMixin, ListView):
+class PostListPageMixin(PublishedPostMixin, AnonymousCacheMixin):
+    """A list of published posts, 10 a page (``?page=N``), cached for anonymous readers.
+
+    `get()` sets `object_list` and serves; the page's state is what `page_subject()` names (a
+    category's name, an author's) and the fingerprint of the posts listed, one aggregate query.
+    """
+
     paginate_by = 10
     cacheable_query = re.compile(r"(page=[1-9][0-9]{0,5})?")
 
-    def get(self, request, *args, **kwargs):
-        self.object_list = self.get_queryset()
-        return self.serve()
+    def page_subject(self) -> str:
+        return self.request.path
 
     def page_state(self):
-        return f"home:{Post.objects.published().fingerprint()}"
+        return f"{self.page_subject()}:{self.object_list.fingerprint()}"
 
     def render_page(self, **context):
         return self.render_to_response(self.get_context_data(**context))
 
 
+class PostListView(PostListPageMixin, ListView):
+    def get(self, request, *args, **kwargs):
+        self.object_list = self.get_queryset()
+        return self.serve()
+
+
+class CategoryPostListView(PostListView):
+    template_name = "blog/category_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(Category, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(categories=self.category)
+
+    def page_subject(self):
+        return f"category:{self.category.pk}:{self.category.name}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagPostListView(PostListView):
+    template_name = "blog/tag_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.tag)
+
+    def page_subject(self):
+        return f"tag:{self.tag.pk}:{self.tag.name}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorPostListView(PostListView):
+    """An author's posts, at their user id: only someone with a published post has such a page, never a reader."""
+
+    template_name = "blog/author_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        authors = get_user_model().objects.filter(Exists(Post.objects.published().filter(author=OuterRef("pk"))))
+        self.author = get_object_or_404(authors.only("pk", "display_name"), pk=kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(author=self.author)
+
+    def page_subject(self):
+        return f"author:{self.author.pk}:{self.author.display_name}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class DatedPostListMixin(PostListPageMixin):
+    """Django's date-based archives over the published posts, served through the same cache."""
+
+    date_field = "published_at"
+    make_object_list = True
+
+    def get(self, request, *args, **kwargs):
+        self.date_list, self.object_list, self.dated_context = self.get_dated_items()
+        return self.serve()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(date_list=self.date_list, **self.dated_context, **kwargs)
+
+
+class PostArchiveIndexView(DatedPostListMixin, ArchiveIndexView):
+    """Every month with a published post, and the latest posts."""
+
+    template_name = "blog/post_archive.html"
+    context_object_name = "post_list"  # not the generic view's "latest": the lists share their templates
+    date_list_period = "month"
+    allow_empty = True
+
+    def get_date_list(self, queryset, date_type=None, ordering="DESC"):
+        return super().get_date_list(queryset.order_by(), date_type, ordering)
+
+
+class PostYearArchiveView(DatedPostListMixin, YearArchiveView):
+    template_name = "blog/post_archive_year.html"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return super().get_date_list(queryset.order_by(), date_type, ordering)
+
+
+class PostMonthArchiveView(DatedPostListMixin, MonthArchiveView):
+    template_name = "blog/post_archive_month.html"
+    month_format = "%m"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return super().get_date_list(queryset.order_by(), date_type, ordering)
+
+
 class PostDetailView(PublishedPostMixin, AnonymousCacheMixin, DetailView):
     def get_queryset(self):
-        # The categories are read only when the page is rendered: a 304 or a cached page needs the post row alone.
+        # Categories and tags are read only when the page is rendered: a 304 or a cached page needs the post row alone.
         return Post.objects.published().select_related("author")
 
     def get(self, request, *args, **kwargs):
@@ -156,5 +303,46 @@ class PostDetailView(PublishedPostMixin, AnonymousCacheMixin, DetailView):
         return self.object.last_changed_at
 
     def render_page(self, **context):
-        prefetch_related_objects([self.object], "categories")
+        prefetch_related_objects([self.object], "categories", "tags")
         return self.render_to_response(self.get_context_data(object=self.object, **context))
+
+
+class SearchView(AnonymousCacheMixin, ListView):
+    """GET /recherche/?q=…: published posts (see blog.search), and approved comments through the comments app's tag.
+
+    Cached by the browser and proxies like any anonymous page (the state is every published post's
+    fingerprint, comments versions included), but only a bare /recherche/ is kept in the page cache:
+    queries are endless.
+    """
+
+    template_name = "blog/search.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse(request.GET.get("q"))
+        self.object_list = search.search_posts(self.query)
+        return self.serve()
+
+    def page_state(self):
+        return f"search:{Post.objects.published().fingerprint()}"
+
+    def render_page(self, **context):
+        context = self.get_context_data(
+            query=self.query,
+            searched="q" in self.request.GET,
+            query_string=urlencode({"q": self.query.text}) if self.query.text else "",
+            **context,
+        )
+        context["post_list"] = context["object_list"] = search.with_excerpts(context["object_list"], self.query)
+        return self.render_to_response(context)
+
+
+@cache_control(public=True, max_age=86400)
+def robots_txt(request):
+    """robots.txt: the private parts closed to robots, and the sitemap's absolute address."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": f"{settings.SITE_URL}{reverse('sitemap')}"},
+        content_type="text/plain; charset=utf-8",
+    )
