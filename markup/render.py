@@ -6,12 +6,14 @@ blocks, quotes and lists. Raw HTML typed by a reader is shown as text, never
 interpreted, and the result still goes through the allowlist.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
 from markup.personal_data import mask_personal_data
 from markup.sanitize import sanitize_comment_html, sanitize_post_html
+from markup.typography import typographize
 
 _COMMENT_RULES = [
     "emphasis",
@@ -33,11 +35,20 @@ _comment_md = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True
 _post_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable(["linkify"])
 
 
+# Control characters have no place in text and no way into XML (the feeds): dropped on the way in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STAR = "\ue000"
+
+
 def render_comment(text: str, *, mask: bool = True) -> str:
-    """Comment text to safe HTML; personal data (IBAN, card, phone, e-mail) masked unless `mask=False`."""
+    """Comment text to safe HTML, French typography applied; personal data (IBAN, card, phone, e-mail)
+    masked unless `mask=False`."""
+    text = _CONTROL.sub("", text)
     if mask:
-        text = mask_personal_data(text, escape=lambda masked: masked.replace("*", "\\*"))
-    return sanitize_comment_html(_comment_md.render(text))
+        # The mask's stars stand in for a private-use character through Markdown (which would read
+        # them as emphasis, and show a backslash escape inside `code`), then come back.
+        text = mask_personal_data(text, escape=lambda masked: masked.replace("*", _STAR))
+    return typographize(sanitize_comment_html(_comment_md.render(text)).replace(_STAR, "*"))
 
 
 def links(text: str) -> list[str]:
@@ -65,7 +76,8 @@ def link_domains(text: str) -> list[str]:
 
 
 def render_post(text: str) -> str:
-    return sanitize_post_html(_post_md.render(text))
+    """A post's Markdown to safe HTML (headings and images allowed), French typography applied."""
+    return typographize(sanitize_post_html(_post_md.render(_CONTROL.sub("", text))))
 
 
 WORDS_PER_MINUTE = 230  # a common figure for reading French prose on a screen

@@ -6,6 +6,7 @@ removed; the contents of script-like elements are dropped entirely.
 """
 
 import nh3
+from django.conf import settings
 
 URL_SCHEMES = {"http", "https", "mailto"}
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"}
@@ -23,7 +24,7 @@ def sanitize_comment_html(html: str) -> str:
         html,
         tags=COMMENT_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
-        attributes={"a": {"href"}},
+        attributes={"a": {"href"}, "*": set()},  # "*": nh3 would otherwise keep title and lang everywhere
         url_schemes=URL_SCHEMES,
         link_rel=COMMENT_LINK_REL,
     )
@@ -35,7 +36,17 @@ def sanitize_post_html(html: str) -> str:
         html,
         tags=POST_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
-        attributes={"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}},
+        attributes={"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}, "*": set()},
         url_schemes=URL_SCHEMES,
         link_rel=POST_LINK_REL,
+        attribute_filter=_own_images_only,
     )
+
+
+def _own_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """An image in a post comes from this site (a path) or its media host, never from another site."""
+    if tag == "img" and attribute == "src":
+        media = settings.MEDIA_URL if "://" in settings.MEDIA_URL else None
+        own = (value.startswith("/") and not value.startswith("//")) or (media and value.startswith(media))
+        return value if own else None
+    return value

@@ -1,6 +1,7 @@
 import pytest
 
-from markup.render import render_comment, render_post
+from markup.render import WORDS_PER_MINUTE, reading_minutes, render_comment, render_post
+from tests.factories import PostFactory
 
 
 class TestCommentSanitizer:
@@ -87,3 +88,27 @@ class TestMaskedDataInMarkdown:
 
     def test_unmasked_on_purpose(self):
         assert "FR1420041010050500013M02606" in render_comment("FR1420041010050500013M02606", mask=False)
+
+
+class TestReadingMinutes:
+    @pytest.mark.parametrize(
+        ("words", "minutes"),
+        [(0, 1), (1, 1), (100, 1), (344, 1), (346, 2), (460, 2), (690, 3), (2300, 10)],
+    )
+    def test_230_words_a_minute_at_least_one(self, words, minutes):
+        assert reading_minutes(" ".join(["mot"] * words)) == minutes
+
+    def test_markdown_and_line_breaks_count_as_spaces(self):
+        assert reading_minutes("## Titre\n\n" + "mot\n" * 460) == 2
+
+    def test_the_figure_is_230(self):
+        assert WORDS_PER_MINUTE == 230
+
+    @pytest.mark.django_db
+    def test_saved_with_the_post_and_kept_up_to_date(self):
+        post = PostFactory(body="mot " * 1200)
+        assert post.reading_minutes == 5
+        post.body = "Court."
+        post.save()
+        post.refresh_from_db()
+        assert post.reading_minutes == 1
