@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.models import Category, Post
-from comments.models import Comment, ModerationEvent, Report
+from comments.models import Comment, HoldReason, ModerationEvent, Report
 from markup.render import link_domains, render_comment, render_post
 
 PREFIX = "bench-"
@@ -115,11 +115,16 @@ def clear(progress: Progress) -> None:
             # Only bench rows: emptying the tables is much faster than deleting a million rows.
             cursor.execute(f"SELECT count(*) FROM {comment_table}")  # noqa: S608
             removed = cursor.fetchone()[0]
-            tables = (ModerationEvent._meta.db_table, Report._meta.db_table, comment_table)
+            tables = (
+                HoldReason._meta.db_table,
+                ModerationEvent._meta.db_table,
+                Report._meta.db_table,
+                comment_table,
+            )
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending deferred checks
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
         else:
-            for table in (ModerationEvent._meta.db_table, Report._meta.db_table):
+            for table in (HoldReason._meta.db_table, ModerationEvent._meta.db_table, Report._meta.db_table):
                 cursor.execute(f"DELETE FROM {table} WHERE comment_id IN ({bench_comments})", params)  # noqa: S608
             cursor.execute(f"DELETE FROM {comment_table} WHERE id IN ({bench_comments})", params)  # noqa: S608
             removed = cursor.rowcount
@@ -425,7 +430,14 @@ def _make_pending_comments(meter, posts, readers, count, bodies, rng) -> None:
             for c in comments
         ]
         ModerationEvent.objects.bulk_create(events, batch_size=5000)
-        done(len(comments) + len(events))
+        reasons = _hold_reason_rows(comments)
+        HoldReason.objects.bulk_create(reasons, batch_size=5000)
+        done(len(comments) + len(events) + len(reasons))
+
+
+def _hold_reason_rows(comments) -> list[HoldReason]:
+    """The rows comment_submit writes beside `hold_reasons` (the admin queue filters on them)."""
+    return [HoldReason(comment=c, code=code) for c in comments for code in HoldReason.codes_of(c.hold_reasons)]
 
 
 def refresh_approved_counts() -> int:
@@ -477,6 +489,7 @@ def fill_queue(*, count: int, progress: Progress = print, totals: Totals | None 
                             )
                         )
                     Comment.objects.bulk_create(rows)
+                    HoldReason.objects.bulk_create(_hold_reason_rows(rows))
                     done(len(rows))
                     _report(progress, first + len(rows), count, started)
     return count
@@ -508,8 +521,10 @@ def _report(progress: Progress, made: int, count: int, started: float) -> None:
 def _queue_sql(first: int, last: int, post_ids, author_ids, bodies) -> None:
     table = Comment._meta.db_table
     with connection.cursor() as cursor:
+        # The comments and, from what that INSERT returns, their hold-reason rows, in one statement.
         cursor.execute(
             f"""
+            WITH made AS (
             INSERT INTO {table} (
                 post_id, parent_id, depth, author_id, body, body_html, status, hold_reasons, link_domains,
                 pending_body, show_unmasked, notify_replies, decision_reason, created_at
@@ -526,7 +541,11 @@ def _queue_sql(first: int, last: int, post_ids, author_ids, bodies) -> None:
                 '', false, false, '',
                 now() - g * interval '2.5 seconds'
             FROM generate_series(%(first)s, %(last)s) AS g
-            """,  # noqa: S608 (table name from the model)
+            RETURNING id, hold_reasons
+            )
+            INSERT INTO {HoldReason._meta.db_table} (comment_id, code)
+            SELECT DISTINCT made.id, r->>'code' FROM made, jsonb_array_elements(made.hold_reasons) AS r
+            """,  # noqa: S608 (table names from the models)
             {
                 "posts": post_ids,
                 "n_posts": len(post_ids),

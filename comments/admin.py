@@ -11,12 +11,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -32,8 +34,8 @@ from accounts.admin import (
     sanction_state,
 )
 from comments import moderation, services
-from comments.admin_stats import short_duration
-from comments.models import BlockedTerm, Comment, ModerationEvent, Report
+from comments.admin_stats import CountCap, short_duration
+from comments.models import BlockedTerm, Comment, HoldReason, ModerationEvent, Report
 
 # The hold reasons' codes (comments.moderation and comments.services) as a moderator names them.
 
@@ -87,12 +89,6 @@ def decide(comment: Comment, moderator, decision: str, reason: str = "") -> Comm
     return services.comment_approve(comment=comment, moderator=moderator, reason=reason, unmasked=unmasked)
 
 
-def hold_reason_pattern(code: str) -> str:
-    # Both SQLite (json.dumps) and PostgreSQL (jsonb's text form) write the pair as `"code": "…"`;
-    # JSON `contains` is not supported by SQLite, hence a text match.
-    return f'"code": "{code}"'
-
-
 class StatusFilter(admin.SimpleListFilter):
     """Status filter that opens on the moderation queue (pending) rather than on everything."""
 
@@ -121,23 +117,17 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class HoldReasonFilter(admin.SimpleListFilter):
-    """The rules that held comments, among those that did hold at least one (one query)."""
+    """The rules the policy knows, listed without counting; the filter reads the indexed HoldReason rows."""
 
     title = _("raison de la retenue")
     parameter_name = "raison"
 
     def lookups(self, request, model_admin):
-        present = Comment.objects.aggregate(
-            **{
-                code: Count("pk", filter=Q(hold_reasons__icontains=hold_reason_pattern(code)))
-                for code in moderation.REASON_LABELS
-            }
-        )
-        return [(code, label) for code, label in moderation.REASON_LABELS.items() if present[code]]
+        return list(moderation.REASON_LABELS.items())
 
     def queryset(self, request, queryset):
         if self.value() in moderation.REASON_LABELS:
-            return queryset.filter(hold_reasons__icontains=hold_reason_pattern(self.value()))
+            return queryset.filter(Exists(HoldReason.objects.filter(comment=OuterRef("pk"), code=self.value())))
         return queryset
 
 
@@ -194,6 +184,14 @@ class ReportInline(CommentRecordInline):
         return report.reporter.display_name
 
 
+class QueuePaginator(Paginator):
+    """Counts exactly up to `CountCap.LIMIT` rows, and beyond that takes PostgreSQL's estimate (no full count)."""
+
+    @cached_property
+    def count(self):
+        return CountCap.of(self.object_list).approximate
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
@@ -231,6 +229,7 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [ReportInline, ModerationEventInline]
     show_full_result_count = False
+    paginator = QueuePaginator
 
     class Media:
         css = {"all": ["admin/causerie-admin.css"]}

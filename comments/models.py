@@ -106,7 +106,8 @@ class Comment(models.Model):
         permissions = [("moderate_comment", _("Peut modérer les commentaires"))]
         indexes = [
             models.Index(fields=["post", "status", "created_at"], name="comments_post_status_idx"),
-            models.Index(fields=["status", "-created_at"], name="comments_queue_idx"),
+            # The admin queue: a status, newest first; the id breaks ties as the changelist's ORDER BY does.
+            models.Index(fields=["status", "-created_at", "-id"], name="comments_queue_idx"),
             # « Mes commentaires » (an author's comments, newest first) and the author's record.
             models.Index(fields=["author", "-created_at"], name="comments_author_recent_idx"),
             # Queue health on the admin index: decisions of the last 30 days.
@@ -140,6 +141,37 @@ class Comment(models.Model):
     def awaits_decision(self) -> bool:
         """Mirror of CommentQuerySet.awaiting_decision()."""
         return not self.is_removed and (self.is_pending or (self.is_approved and bool(self.pending_body)))
+
+
+class HoldReason(models.Model):
+    """One code of a comment's `hold_reasons`, in a row of its own: the admin queue filters on it by index.
+
+    Written by the services with the JSON list (`comments.services._set_hold_reasons`).
+    """
+
+    # No index of its own on `comment`: the unique constraint's (comment, code) serves the cascade.
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="hold_reason_rows",
+        db_index=False,
+        verbose_name=_("commentaire"),
+    )
+    code = models.CharField(_("code"), max_length=20)
+
+    class Meta:
+        verbose_name = _("raison de la retenue")
+        verbose_name_plural = _("raisons de la retenue")
+        indexes = [models.Index(fields=["code", "comment"], name="comments_holdreason_code_idx")]
+        constraints = [models.UniqueConstraint(fields=["comment", "code"], name="comments_holdreason_unique")]
+
+    def __str__(self):
+        return self.code
+
+    @staticmethod
+    def codes_of(reasons) -> set[str]:
+        """The codes of a `hold_reasons` list (dicts with a "code"), as a set."""
+        return {str(r["code"])[:20] for r in reasons or [] if isinstance(r, dict) and r.get("code")}
 
 
 class ModerationEvent(models.Model):

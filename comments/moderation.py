@@ -20,6 +20,7 @@ Rate limits need a shared counter (the cache) and live in services.py; the
 functions here take plain values and decide; they read and write nothing.
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -145,18 +146,26 @@ def refusal(user, post, *, policy: Policy | None = None, now=None) -> Reason | N
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
         return Reason("login", _("Connectez-vous pour commenter."))
-    if not user.is_active:
-        return Reason("inactive", _("Ce compte est désactivé."))
-    if getattr(user, "is_banned", False):
-        return Reason("banned", _("Votre compte n’est plus autorisé à commenter."))
-    if user.is_suspended(now):
-        until = timezone.localtime(user.suspended_until).strftime("%d/%m/%Y à %H:%M")
-        return Reason("suspended", _("Votre compte est suspendu jusqu’au %(date)s.") % {"date": until})
+    barred = sanction(user, now=now)
+    if barred:
+        return barred
     closed = comments_closed(post, policy=policy, now=now)
     if closed:
         return closed
     if not user.has_verified_email():
         return Reason("unverified", _("Confirmez votre adresse e-mail pour pouvoir commenter."))
+    return None
+
+
+def sanction(user, *, now=None) -> Reason | None:
+    """Why this account may take no part (comment, report), or None: deactivated, banned or suspended."""
+    if not user.is_active:
+        return Reason("inactive", _("Ce compte est désactivé."))
+    if getattr(user, "is_banned", False):
+        return Reason("banned", _("Votre compte n’est plus autorisé à commenter."))
+    if user.is_suspended(now or timezone.now()):
+        until = timezone.localtime(user.suspended_until).strftime("%d/%m/%Y à %H:%M")
+        return Reason("suspended", _("Votre compte est suspendu jusqu’au %(date)s.") % {"date": until})
     return None
 
 
@@ -239,6 +248,7 @@ def holding_reasons(*, body: str, author: AuthorRecord, lists: SiteLists, policy
     return reasons
 
 
+@functools.lru_cache(maxsize=4096)  # an author's recent texts come back at each of their comments
 def normalized(text: str) -> str:
     """Lowercase, accents and punctuation dropped, spaces folded: how texts are compared and words found."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -2,22 +2,27 @@
 
 Each function checks who may do it (not only the views), writes in one
 transaction with a history row, keeps the post's approved count exact, and
-queues its e-mails once the transaction has committed.
+queues its e-mails once the transaction has committed (the notice of a held comment,
+the hot path, goes in with the comment's own transaction when the tasks are rows of
+the database: see `_queue_in_transaction`).
 """
 
 import uuid
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Subquery
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blog.models import Post
 from comments import moderation, notifications
-from comments.models import BlockedTerm, Comment, KnownDomain, ModerationEvent, Report
+from comments.models import BlockedTerm, Comment, HoldReason, KnownDomain, ModerationEvent, Report
+from markup.render import link_domains
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 SANCTION_PERMISSION = "accounts.sanction_user"
@@ -69,7 +74,7 @@ def comment_submit(
         verdict = moderation.Verdict("spam", (moderation.Reason("honeypot", "champ piège rempli (robot)"),))
     else:
         verdict = moderation.assess(
-            body=body, author=_author_record(author, policy), lists=_site_lists(), policy=policy
+            body=body, author=_author_record(author, policy), lists=_site_lists(body), policy=policy
         )
     try:
         with transaction.atomic():
@@ -84,11 +89,12 @@ def comment_submit(
                 submission_key=submission_key,
                 notify_replies=notify_replies,
             )
+            _save_hold_reason_rows(comment, created=True)
             _log(comment, ModerationEvent.Action.SUBMITTED, author, "; ".join(r.message for r in verdict.reasons))
             if comment.is_approved:
                 _comment_published(comment, tell_author=False)
             elif comment.is_pending:
-                transaction.on_commit(lambda: notifications.notify_comment_held(comment))
+                _queue_in_transaction(lambda: notifications.notify_comment_held(comment))
     except IntegrityError:
         # A concurrent request with the same key won the race: return its comment.
         return Comment.objects.get(author=author, submission_key=submission_key)
@@ -107,7 +113,7 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
     if not body:
         raise ValidationError(_("Le commentaire est vide."), code="empty")
     verdict = moderation.assess(
-        body=body, author=_author_record(author, policy, exclude=comment), lists=_site_lists(), policy=policy
+        body=body, author=_author_record(author, policy, exclude=comment), lists=_site_lists(body), policy=policy
     )
     reasons = [reason.as_dict() for reason in verdict.reasons]
     with transaction.atomic():
@@ -120,6 +126,7 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
             comment.hold_reasons = reasons
         comment.edited_at = timezone.now()
         comment.save()
+        _save_hold_reason_rows(comment)
         _log(comment, ModerationEvent.Action.EDITED, author, "")
         if comment.is_approved:
             _refresh_post(comment.post_id)  # readers see « une modification attend »
@@ -154,6 +161,9 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
     policy = moderation.Policy.from_settings()
     if not reporter.is_authenticated or not reporter.has_verified_email():
         raise PermissionDenied(_("Seuls les lecteurs identifiés peuvent signaler un commentaire."))
+    barred = moderation.sanction(reporter)
+    if barred:
+        raise PermissionDenied(barred.message)
     if comment.author_id == reporter.pk:
         raise PermissionDenied(_("Vous ne pouvez pas signaler votre propre commentaire."))
     if not comment.is_approved or comment.is_removed:
@@ -174,6 +184,7 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
                 message = _("%(n)d signalements de lecteurs") % {"n": open_reports}
                 locked.hold_reasons = [{"code": "reported", "message": message}]
                 locked.save(update_fields=["status", "hold_reasons"])
+                _save_hold_reason_rows(locked)
                 _log(locked, ModerationEvent.Action.REQUEUED, None, message)
                 _refresh_post(locked.post_id)
                 transaction.on_commit(lambda: notifications.notify_comment_held(locked))
@@ -206,6 +217,7 @@ def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: 
             locked.body, locked.pending_body = locked.pending_body, ""
         locked.show_unmasked = unmasked
         locked.hold_reasons = []
+        _save_hold_reason_rows(locked)
         decided = _decide(locked, moderator, Comment.Status.APPROVED, ModerationEvent.Action.APPROVED, reason)
         KnownDomain.objects.bulk_create(
             [KnownDomain(domain=domain) for domain in decided.link_domains], ignore_conflicts=True
@@ -227,6 +239,7 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
             locked.moderated_by = moderator
             locked.decision_reason = reason[:300]
             locked.save()
+            _save_hold_reason_rows(locked)
             _log(locked, ModerationEvent.Action.REJECTED, moderator, reason or _("modification refusée"))
             _refresh_post(locked.post_id)  # the « une modification attend » note goes
             decided = locked
@@ -282,32 +295,43 @@ def author_summary(author) -> dict:
 
 
 def _author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
+    """What the policy needs of the author's past, in two queries (the counts, then the recent texts)."""
     mine = Comment.objects.filter(author=author)
     if exclude is not None:
         mine = mine.exclude(pk=exclude.pk)
-    last_refusal = mine.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]).aggregate(
-        at=Max("moderated_at")
-    )["at"]
-    approved = mine.filter(status=Comment.Status.APPROVED)
-    if last_refusal is not None:
-        approved = approved.filter(moderated_at__gt=last_refusal)
+    refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
+    last_refusal = Subquery(
+        mine.filter(status__in=refused).order_by().values("author").annotate(at=Max("moderated_at")).values("at")
+    )
+    counts = mine.aggregate(
+        since_refusal=Count("pk", filter=Q(status=Comment.Status.APPROVED, moderated_at__gt=last_refusal)),
+        refusals=Count("pk", filter=Q(status__in=refused)),
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+    )
+    # With no refusal the subquery is NULL and `moderated_at > NULL` matches nothing: every approval counts.
     since = timezone.now() - policy.duplicate_window
     return moderation.AuthorRecord(
         account_age=timezone.now() - author.date_joined,
         trusted=author.trusted,
-        approved_since_last_refusal=approved.count(),
+        approved_since_last_refusal=counts["since_refusal"] if counts["refusals"] else counts["approved"],
         recent_bodies=tuple(mine.filter(created_at__gte=since).values_list("body", flat=True)[:50]),
     )
 
 
-def _site_lists() -> moderation.SiteLists:
+def _site_lists(body: str = "") -> moderation.SiteLists:
+    """The block list, and of the known domains only those the links of `body` could match (none: no query)."""
     words, domains = set(), set()
     for kind, value in BlockedTerm.objects.values_list("kind", "value"):
         (domains if kind == BlockedTerm.Kind.DOMAIN else words).add(value)
+    candidates = set()
+    for domain in link_domains(body):
+        parts = domain.lower().removeprefix("www.").split(".")
+        for n in range(len(parts)):  # a.b.example.com, b.example.com, example.com, com
+            suffix = ".".join(parts[n:])
+            candidates |= {suffix, f"www.{suffix}"}
+    known = KnownDomain.objects.filter(domain__in=candidates).values_list("domain", flat=True) if candidates else []
     return moderation.SiteLists(
-        blocked_words=frozenset(words),
-        blocked_domains=frozenset(domains),
-        known_domains=frozenset(KnownDomain.objects.values_list("domain", flat=True)),
+        blocked_words=frozenset(words), blocked_domains=frozenset(domains), known_domains=frozenset(known)
     )
 
 
@@ -340,18 +364,17 @@ def _check_own_editable(comment: Comment, author, policy: moderation.Policy) -> 
 
 def _count_against_rate_limit(author, policy: moderation.Policy) -> None:
     """Per-author limits per minute and per hour, counted in the cache so they hold across processes."""
-    for window, limit, label in (
+    windows = (
         (timedelta(minutes=1), policy.rate_per_minute, _("minute")),
         (timedelta(hours=1), policy.rate_per_hour, _("heure")),
-    ):
+    )
+    now = int(timezone.now().timestamp())
+    counters = {}
+    for window, _limit, _label in windows:
         seconds = int(window.total_seconds())
-        key = f"comments:rate:{author.pk}:{seconds}:{int(timezone.now().timestamp()) // seconds}"
-        cache.add(key, 0, timeout=seconds + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=seconds + 5)
-            count = 1
+        counters[f"comments:rate:{author.pk}:{seconds}:{now // seconds}"] = seconds + 5
+    counts = _bump(counters)
+    for (_window, limit, label), count in zip(windows, counts, strict=True):
         if count > limit:
             raise CommentRateLimited(
                 _(
@@ -360,6 +383,44 @@ def _count_against_rate_limit(author, policy: moderation.Policy) -> None:
                 )
                 % {"limit": limit, "window": label}
             )
+
+
+def _bump(counters: dict[str, int]) -> list[int]:
+    """Add one to each counter (key -> lifetime in seconds), creating it; the new values, in order.
+
+    On Redis, in one round trip (SET NX EX then INCR, pipelined); Django's cache API would
+    take three a counter (add, then incr's EXISTS and INCR).
+    """
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        keys = [backend.make_and_validate_key(key) for key in counters]
+        pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+        for key, timeout in zip(keys, counters.values(), strict=True):
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+        return [int(value) for value in pipe.execute()[1::2]]
+    counts = []
+    for key, timeout in counters.items():
+        cache.add(key, 0, timeout=timeout)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def _queue_in_transaction(notify) -> None:
+    """Queue a notice with the comment's own transaction when tasks are rows of the database.
+
+    The task row then commits with the comment (one commit, not two; it exists exactly when
+    the comment does). Any other task backend (the immediate one, in development) runs after
+    the commit, as every other notice does.
+    """
+    if type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__module__.startswith("django_tasks_db"):
+        notify()
+    else:
+        transaction.on_commit(notify)
 
 
 def _decide(comment: Comment, moderator, status: str, action: str, reason: str) -> Comment:
@@ -388,6 +449,17 @@ def _comment_published(comment: Comment, *, tell_author: bool = True, first_publ
 def _withdraw_trust(author) -> None:
     if author.trusted:
         type(author).objects.filter(pk=author.pk).update(trusted=False)
+
+
+def _save_hold_reason_rows(comment: Comment, *, created: bool = False) -> None:
+    """Mirror `comment.hold_reasons` in HoldReason rows, which the admin queue filters on."""
+    codes = HoldReason.codes_of(comment.hold_reasons)
+    if not created:
+        HoldReason.objects.filter(comment=comment).exclude(code__in=codes).delete()
+    if codes:
+        HoldReason.objects.bulk_create(
+            [HoldReason(comment=comment, code=code) for code in sorted(codes)], ignore_conflicts=not created
+        )
 
 
 def _log(comment: Comment, action: str, actor, reason: str) -> None:

@@ -27,8 +27,10 @@ preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a request stuck this long gets its worker restarted
 graceful_timeout = 30  # on restart, time for requests in flight to finish
 keepalive = 5  # seconds; nginx's upstream keepalive reuses the connections
-max_requests = 2000  # recycle each process now and then, staggered by the jitter
-max_requests_jitter = 200
+# Recycle each process now and then, staggered by the jitter: rarely, as a restart costs a Django
+# start-up and cold connections and caches (at 2,000, a busy server restarted a worker every minute).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 # No gunicornc control socket: systemd's signals are enough, and two instances
 # on one host would fight over its default path in $HOME.
 control_socket_disable = True

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import moderation
 from comments.admin import DECISIONS
-from comments.admin_stats import queue_health, short_duration
-from comments.models import BlockedTerm, Comment, Report
+from comments.admin_stats import CountCap, queue_health, short_duration
+from comments.models import BlockedTerm, Comment, HoldReason, Report
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,15 @@ class TestAdminIndex:
         html = client.get(reverse("admin:index")).content.decode()
         assert "3 commentaires en attente" in html
 
+    def test_a_long_queue_is_not_counted_to_the_end(self, client, moderator, post, monkeypatch):
+        monkeypatch.setattr(CountCap, "LIMIT", 3)
+        CommentFactory.create_batch(4, post=post)
+        client.force_login(moderator)
+        html = client.get(reverse("admin:index")).content.decode()
+        assert "plus de 3 commentaires en attente" in html
+        health = queue_health()
+        assert health["pending_capped"] and health["pending"] >= 4
+
     def test_superuser_sees_the_count_too(self, client, post):
         CommentFactory(post=post)
         admin = UserFactory(is_staff=True, is_superuser=True)
@@ -179,7 +189,9 @@ SANCTION = "admin:comments_comment_sanction"
 
 
 def held(post, code="links", message="3 liens (limite : 2)", **kwargs):
-    return CommentFactory(post=post, hold_reasons=[{"code": code, "message": message}], **kwargs)
+    comment = CommentFactory(post=post, hold_reasons=[{"code": code, "message": message}], **kwargs)
+    HoldReason.objects.create(comment=comment, code=code)  # as the services write it
+    return comment
 
 
 def staff_with(*codenames):
@@ -279,6 +291,36 @@ class TestQueueBudget:
         small = self.queue_queries(client, 100, django_assert_max_num_queries, budget=12)
         large = self.queue_queries(client, 900, django_assert_max_num_queries, budget=small)
         assert large == small
+
+    def test_no_full_count_and_the_same_queries_past_the_cap(
+        self, client, moderator, django_assert_max_num_queries, monkeypatch
+    ):
+        monkeypatch.setattr(CountCap, "LIMIT", 150)
+        client.force_login(moderator)
+        small = self.queue_queries(client, 120, django_assert_max_num_queries, budget=12)
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(reverse(CHANGELIST))
+        sql = [q["sql"].upper() for q in captured]
+        # Every COUNT reads a LIMITed subquery: none counts the whole table.
+        counts = [q for q in sql if "COUNT(" in q]
+        assert counts and all("LIMIT" in q for q in counts)
+        self.queue_queries(client, 400, django_assert_max_num_queries, budget=small + 1)  # + PostgreSQL's EXPLAIN
+        response = client.get(reverse(CHANGELIST))
+        assert response.context["cl"].result_count > 150  # an estimate past the cap, not an error
+        assert response.context["cl"].full_result_count is None
+        assert response.context["cl"].paginator.num_pages >= 2
+
+    def test_reason_filter_keeps_the_budget(self, client, moderator, django_assert_max_num_queries):
+        client.force_login(moderator)
+        self.queue_queries(client, 300, django_assert_max_num_queries, budget=12)
+        Comment.objects.filter(pk__in=Comment.objects.order_by("-pk").values("pk")[:150]).update(body="retenu")
+        HoldReason.objects.bulk_create(
+            [HoldReason(comment_id=pk, code="unknown_domain") for pk in Comment.objects.values_list("pk", flat=True)]
+        )
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse(CHANGELIST), {"raison": "unknown_domain"})
+        assert len(response.context["cl"].result_list) == 100
+        assert not client.get(reverse(CHANGELIST), {"raison": "iban"}).context["cl"].result_list
 
 
 class TestDecideUrl:
@@ -524,7 +566,28 @@ class TestFilters:
         response = client.get(reverse(CHANGELIST), {"raison": "links"})
         assert [c.body for c in response.context["cl"].result_list] == [links.body]
         spec = next(s for s in response.context["cl"].filter_specs if s.parameter_name == "raison")
-        assert [code for code, _label in spec.lookup_choices] == ["links", "blocked_word"]  # only codes present
+        # Every reason the policy knows, without counting which ones held something.
+        assert [code for code, _label in spec.lookup_choices] == list(moderation.REASON_LABELS)
+
+    def test_filter_by_hold_reason_reads_the_rows_not_the_json(self, client, moderator, post):
+        stale = CommentFactory(post=post, body="json seul", hold_reasons=[{"code": "links", "message": "x"}])
+        row = held(post, code="links", body="avec sa ligne")
+        client.force_login(moderator)
+        results = client.get(reverse(CHANGELIST), {"raison": "links"}).context["cl"].result_list
+        assert [c.pk for c in results] == [row.pk]
+        assert stale.pk not in [c.pk for c in results]
+
+    def test_filter_by_hold_reason_on_a_comment_submitted_through_the_service(self, client, moderator, post, reader):
+        from comments.services import comment_submit
+
+        comment = comment_submit(
+            post=post, author=reader, body="Voyez https://a.example https://b.example https://c.example"
+        )
+        assert "links" in set(comment.hold_reason_rows.values_list("code", flat=True))
+        client.force_login(moderator)
+        results = client.get(reverse(CHANGELIST), {"raison": "links"}).context["cl"].result_list
+        assert [c.pk for c in results] == [comment.pk]
+        assert not client.get(reverse(CHANGELIST), {"raison": "iban"}).context["cl"].result_list
 
     def test_filter_reported(self, client, moderator, post):
         reported = CommentFactory(post=post, body="signalé")
@@ -651,3 +714,26 @@ class TestMigrationsGroup:
         group = Group.objects.get(name="Modérateurs")
         granted = set(group.permissions.values_list("content_type__app_label", "codename"))
         assert granted == set(MODERATOR_PERMISSIONS)
+
+
+class TestHoldReasonMigration:
+    def test_existing_comments_get_their_rows(self, post):
+        from importlib import import_module
+        from types import SimpleNamespace
+
+        from django.apps import apps
+        from django.db import connection
+
+        fill = import_module("comments.migrations.0006_hold_reason_rows").fill_hold_reasons
+        two = CommentFactory(
+            post=post, hold_reasons=[{"code": "links", "message": "x"}, {"code": "iban", "message": "y"}]
+        )
+        none = CommentFactory(post=post, hold_reasons=[])
+        odd = CommentFactory(post=post, hold_reasons=[{"message": "sans code"}, "texte"])
+        already = held(post, code="duplicate")
+        # What RunPython passes, without the schema editor (SQLite refuses one inside the test's transaction).
+        editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
+        fill(apps, editor)
+        rows = set(HoldReason.objects.values_list("comment_id", "code"))
+        assert rows == {(two.pk, "links"), (two.pk, "iban"), (already.pk, "duplicate")}
+        assert not {none.pk, odd.pk} & {pk for pk, _code in rows}

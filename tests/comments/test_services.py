@@ -1,3 +1,4 @@
+import os
 import uuid
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from blog.models import Post
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent
 from comments.services import (
     CommentNotAllowed,
     CommentRateLimited,
@@ -161,6 +162,55 @@ class TestRateLimit:
         key = uuid.uuid4()
         comment_submit(post=post, author=reader, body="Un", submission_key=key)
         assert comment_submit(post=post, author=reader, body="Un", submission_key=key).pk
+
+
+class TestRateLimitOnRedis:
+    """The same limits counted with one pipelined round trip, on a real Redis (skipped without one)."""
+
+    @pytest.fixture
+    def redis_cache(self, settings):
+        from django.core.cache import caches
+
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12"),
+                "KEY_PREFIX": f"test-perf-{uuid.uuid4().hex[:8]}",
+            },
+        }
+        backend = caches["default"]
+        try:
+            backend.set("ping", 1)
+        except Exception:  # noqa: BLE001 — no Redis here
+            pytest.skip("no Redis server")
+        yield backend
+        backend.clear()
+
+    def test_limit_and_expiry(self, post, reader, settings, redis_cache):
+        settings.COMMENTS_RATE_PER_MINUTE = 2
+        comment_submit(post=post, author=reader, body="Un")
+        comment_submit(post=post, author=reader, body="Deux")
+        with pytest.raises(CommentRateLimited, match="2 par minute"):
+            comment_submit(post=post, author=reader, body="Trois")
+        client = redis_cache._cache.get_client(write=False)
+        keys = client.keys(f"{redis_cache.key_prefix}*comments:rate:{reader.pk}:*")
+        assert len(keys) == 2
+        assert all(0 < client.ttl(key) <= 3605 for key in keys)
+        assert sorted(int(client.get(key)) for key in keys) == [3, 3]
+        assert comment_submit(post=post, author=UserFactory(), body="Un").pk  # per author
+
+
+class TestTaskQueuedWithTheComment:
+    def test_database_tasks_commit_with_the_comment(self, post, reader, settings, django_capture_on_commit_callbacks):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        settings.COMMENTS_MODERATOR_NOTIFICATIONS = "each"
+        from django_tasks_db.models import DBTaskResult
+
+        with django_capture_on_commit_callbacks() as callbacks:
+            comment = comment_submit(post=post, author=reader, body="Bonjour")
+        assert not callbacks  # queued inside the comment's transaction
+        assert DBTaskResult.objects.filter(args_kwargs__kwargs__comment_id=comment.pk).exists()
 
 
 class TestHoneypotAndReasons:
@@ -358,3 +408,71 @@ class TestDecidingTwice:
         other = ModeratorFactory()
         decided = comment_reject(comment=pending_comment, moderator=other, reason="Non")
         assert (decided.moderated_by, decided.decision_reason) == (other, "Non")
+
+
+class TestHoldReasonRows:
+    """The codes of `hold_reasons`, mirrored in indexed rows for the admin queue's filter."""
+
+    @staticmethod
+    def codes(comment):
+        return set(HoldReason.objects.filter(comment=comment).values_list("code", flat=True))
+
+    def test_submit_writes_a_row_per_code(self, post, reader):
+        comment = comment_submit(
+            post=post, author=reader, body="Voir https://a.example https://b.example https://c.example"
+        )
+        assert self.codes(comment) == {r["code"] for r in comment.hold_reasons}
+        assert {"links", "unknown_domain"} <= self.codes(comment)
+
+    def test_edit_replaces_the_rows(self, post, reader):
+        comment = comment_submit(
+            post=post, author=reader, body="Voir https://a.example https://b.example https://c.example"
+        )
+        comment_edit(comment=comment, author=reader, body="Plus de lien du tout")
+        assert "links" not in self.codes(comment)
+        assert self.codes(comment) == {r["code"] for r in Comment.objects.get(pk=comment.pk).hold_reasons}
+
+    def test_edit_of_a_published_comment_adds_edit(self, post, reader, moderator):
+        comment = comment_approve(comment=comment_submit(post=post, author=reader, body="Bon"), moderator=moderator)
+        assert self.codes(comment) == set()
+        comment_edit(comment=comment, author=reader, body="Meilleur")
+        assert "edit" in self.codes(comment)
+        comment_reject(comment=comment, moderator=moderator)  # only the edit is refused
+        assert self.codes(comment) == set()
+
+    def test_approval_clears_the_rows(self, post, reader, moderator):
+        comment = comment_submit(post=post, author=reader, body="Bonjour")
+        assert self.codes(comment)
+        comment_approve(comment=comment, moderator=moderator)
+        assert self.codes(comment) == set()
+
+    def test_requeue_after_reports_writes_reported(self, post, reader, moderator, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 1
+        comment = comment_approve(comment=comment_submit(post=post, author=reader, body="Bon"), moderator=moderator)
+        comment_report(comment=comment, reporter=UserFactory())
+        assert self.codes(comment) == {"reported"}
+
+
+class TestSubmitCost:
+    def test_known_parent_domain_is_found_without_reading_every_known_domain(self, post, reader, moderator):
+        KnownDomain.objects.bulk_create([KnownDomain(domain=f"autre{i}.example") for i in range(50)])
+        KnownDomain.objects.create(domain="www.connu.example")
+        comment = comment_submit(post=post, author=reader, body="Voir https://blog.connu.example/page")
+        assert not any(r["code"] == "unknown_domain" for r in comment.hold_reasons)
+        other = comment_submit(post=post, author=UserFactory(), body="Voir https://inconnu.example")
+        assert any(r["code"] == "unknown_domain" for r in other.hold_reasons)
+
+    def test_submit_makes_a_fixed_number_of_queries(self, post, reader, django_assert_max_num_queries):
+        for i in range(30):
+            CommentFactory(post=post, author=reader, body=f"Ancien {i}")
+        KnownDomain.objects.bulk_create([KnownDomain(domain=f"site{i}.example") for i in range(100)])
+        with django_assert_max_num_queries(SUBMIT_BUDGET) as captured:
+            comment_submit(post=post, author=reader, body="Un avis https://site3.example", submission_key=uuid.uuid4())
+        print(f"\ncomment_submit: {len(captured)} queries")
+        assert not any("comments_knowndomain" in q["sql"] and "IN (" not in q["sql"] for q in captured)
+
+
+# The post and the author are given; the verified e-mail, the submission key, the author's record (two),
+# the block list, the known domains of the links, the comment, its hold-reason rows, its history row,
+# the e-mail task; and the savepoint of the transaction.
+SUBMIT_BUDGET = 11
