@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 DEV    := DJANGO_DEBUG=1
 PG_URL ?= postgres://causerie@127.0.0.1:5432/causerie
 
-.PHONY: run test test-sqlite test-postgres install browser postgres-role lint fixture clean
+.PHONY: run test test-sqlite test-postgres install browser postgres-role lint fixture clean messages
 
 ## make run: install, migrate, load the seed articles, create the demo moderator, serve on :8000
 run: install
@@ -34,9 +34,11 @@ $(STAMP):
 	$(PY) -m pip install --quiet ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $@
 
-## Debian's Chromium for the browser tests (Playwright cannot download its own here)
+## Debian's Chromium for the browser tests (Playwright cannot download its own here), and axe-core
+## (package.json, pinned in package-lock.json) for the accessibility audit
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 ## the database role the PostgreSQL run uses (local server, trust authentication)
 postgres-role:
@@ -50,6 +52,12 @@ lint: install
 fixture: install
 	$(DEV) $(PY) manage.py import_articles
 
+## make messages: refresh the French and English catalogues from templates and Python, then compile them
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=build --ignore=staticfiles
+messages: install
+	$(DEV) $(PY) manage.py makemessages -l en -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(DEV) $(PY) manage.py compilemessages -l en -l fr $(MESSAGES_IGNORE)
+
 clean:
 	rm -rf $(VENV) staticfiles tests/e2e/screenshots .pytest_cache
 
@@ -58,3 +66,11 @@ clean:
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py $(ARGS)
+
+## make proof: floods, concurrency and outages on the real stack (gunicorn, PostgreSQL, Redis); see proof/
+## It stops the machine's PostgreSQL for a few seconds and shuts Redis down: not while others use them.
+.PHONY: proof
+proof: install
+	$(PY) -m proof.flood $(ARGS)
+	$(PY) -m proof.concurrency
+	$(PY) -m proof.outage
