@@ -10,6 +10,7 @@ from blog.models import Post
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment
+from config.cache import REDIS_UNREACHABLE
 
 
 def _post_page(request, post, form, status):
@@ -46,6 +47,16 @@ def comment_create(request, post_id):
     except services.CommentRateLimited as limited:
         form.add_error(None, str(limited))
         return _post_page(request, post, form, status=429)
+    except REDIS_UNREACHABLE:
+        # The rate limit cannot count without Redis: refuse rather than let a flood through.
+        form.add_error(
+            None,
+            _(
+                "Les commentaires sont momentanément indisponibles. "
+                "Votre texte est conservé : renvoyez-le dans quelques minutes."
+            ),
+        )
+        return _post_page(request, post, form, status=503)
     except ValidationError as error:
         form.add_error(None, error)
         return _post_page(request, post, form, status=422)

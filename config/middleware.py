@@ -1,8 +1,10 @@
 """Project middleware: the Permissions-Policy header, and a 503 page when the database is down."""
 
 import logging
+import sys
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -45,7 +47,12 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        # An outage met outside the view (saving the session, a middleware's query) was already
+        # turned into a 500 by the middleware below: the receiver at the end of this module marked it.
+        if response.status_code == 500 and getattr(request, "_database_unavailable", None) and not settings.DEBUG:
+            return self.process_exception(request, request._database_unavailable)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if settings.DEBUG or not isinstance(exception, OperationalError | InterfaceError):
@@ -68,3 +75,13 @@ def database_unavailable_response() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _mark_database_unavailable(sender, request=None, **kwargs):
+    """Note on the request that the exception being handled is a lost database (read by the middleware)."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, OperationalError | InterfaceError):
+        request._database_unavailable = error
+
+
+got_request_exception.connect(_mark_database_unavailable, dispatch_uid="config.middleware.database_unavailable")

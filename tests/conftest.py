@@ -5,6 +5,8 @@ from django.utils import translation
 
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
+pytest_plugins = ["tests.browser"]  # the Chromium fixtures, shared by tests/e2e, tests/security and tests/config
+
 
 @pytest.fixture
 def reader(db):

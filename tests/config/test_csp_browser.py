@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
 # Playwright's sync API runs an event loop in its thread; the test's ORM calls stay synchronous.

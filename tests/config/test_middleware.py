@@ -108,3 +108,40 @@ class TestPermissionsPolicy:
 
     def test_a_view_may_set_its_own(self, client):
         assert client.get("/politique/")["Permissions-Policy"] == "camera=(self)"
+
+
+def session_write(request):
+    request.session["seen"] = True  # saved by SessionMiddleware on the way out, after the view
+    return HttpResponse("ok")
+
+
+urlpatterns.append(path("session/", session_write))
+
+
+@pytest.mark.urls(__name__)
+class TestDatabaseLostOutsideTheView:
+    """Regression (proof, issue 6): the session saved after the view met the outage and gave a 500."""
+
+    def test_a_session_save_that_fails_answers_503(self, db_connections, db):
+        from django.contrib.sessions.backends.db import SessionStore
+        from django.test import Client
+
+        def save_fails(self, must_create=False):
+            raise OperationalError("server closed the connection unexpectedly")
+
+        with mock.patch.object(SessionStore, "save", save_fails):
+            response = Client(raise_request_exception=False).get("/session/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+        assert "Traceback" not in response.content.decode()
+
+    def test_another_error_outside_the_view_stays_a_500(self, db_connections, db):
+        from django.contrib.sessions.backends.db import SessionStore
+        from django.test import Client
+
+        def save_fails(self, must_create=False):
+            raise ValueError("a bug")
+
+        with mock.patch.object(SessionStore, "save", save_fails):
+            response = Client(raise_request_exception=False).get("/session/")
+        assert response.status_code == 500
