@@ -34,10 +34,10 @@ $(STAMP):
 	$(PY) -m pip install --quiet ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $@
 
-## Debian's Chromium for the browser tests (Playwright cannot download its own here), and axe-core
-## (package.json, pinned in package-lock.json) for the accessibility audit
+## Debian's Chromium and gettext (Playwright cannot download its own browser here), and axe-core
+## from npm (package.json, pinned in package-lock.json) for the accessibility audit
 browser:
-	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@scripts/install-test-tools
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 ## the database role the PostgreSQL run uses (local server, trust authentication)

@@ -18,9 +18,15 @@ POST_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "hr", "img", "figure", "figcaption
 POST_LINK_REL = "noopener"
 
 
+def _keep_leading_newline(html: str) -> str:
+    """Serialize <pre> as HTML requires: a parser drops the newline right after <pre>, so one that
+    belongs to the content is written twice (otherwise sanitizing the output again would lose it)."""
+    return html.replace("<pre>\n", "<pre>\n\n")
+
+
 def sanitize_comment_html(html: str) -> str:
     """Keep only the small set of tags a comment may carry; every link gets rel="nofollow ugc noopener"."""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=COMMENT_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -28,11 +34,12 @@ def sanitize_comment_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=COMMENT_LINK_REL,
     )
+    return _keep_leading_newline(clean)
 
 
 def sanitize_post_html(html: str) -> str:
     """Allowlist for articles written by the site's authors (trusted, but still sanitized)."""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=POST_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
@@ -41,6 +48,7 @@ def sanitize_post_html(html: str) -> str:
         link_rel=POST_LINK_REL,
         attribute_filter=_own_images_only,
     )
+    return _keep_leading_newline(clean)
 
 
 def _own_images_only(tag: str, attribute: str, value: str) -> str | None:

@@ -30,6 +30,7 @@ from tests.security.xss_vectors import FAMILIES, VECTORS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REFUSED = sum("\x00" in vector for vector in VECTORS)  # refused by the forms, with a message, and not stored
+STORABLE = [vector for vector in VECTORS if "\x00" not in vector]  # PostgreSQL refuses NUL even in a query
 
 URL_ATTRIBUTES = ["href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset",
                   "lowsrc", "dynsrc", "ping", "codebase", "cite", "manifest", "content"]  # fmt: skip
@@ -251,7 +252,7 @@ def test_xss_corpus_through_every_field(live_server, new_page, shoot, settings, 
         response = client.post(reverse("comments:report", args=[parent.pk]), {"reason": vector})
         assert response.status_code == (422 if "\x00" in vector else 302), vector
         authors.append(author)
-    stored = Comment.objects.filter(body__in=VECTORS)
+    stored = Comment.objects.filter(body__in=STORABLE)
     figures.fields.update(
         {
             "comment": stored.filter(post=on_comments).count(),
@@ -279,7 +280,7 @@ def test_xss_corpus_through_every_field(live_server, new_page, shoot, settings, 
         response = logged_in(author).post(reverse("comments:edit", args=[comment.pk]), {"body": vector})
         assert response.status_code == (422 if "\x00" in vector else 302), (i, vector)
     approve_everything()
-    figures.fields["edit"] = Comment.objects.filter(post=on_edits, body__in=VECTORS).count()
+    figures.fields["edit"] = Comment.objects.filter(post=on_edits, body__in=STORABLE).count()
     assert figures.fields["edit"] == len(VECTORS) - REFUSED
 
     figures.lap("fields")
