@@ -164,6 +164,16 @@ def cpu_busy(seconds: float = 3.0) -> float:
     return 1 - (idle2 - idle) / max(total2 - total, 1)
 
 
+def environment_without_settings() -> dict[str, str]:
+    """This process's environment minus every variable the site's settings read: a stack starts clean."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "GUNICORN_", "COMMENTS_", "BLOG_", "ACCOUNTS_"))
+        and k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+    }
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -480,12 +490,7 @@ class Bench:
         self.redis_url = url
 
     def django_env(self) -> None:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "GUNICORN_", "COMMENTS_", "BLOG_"))
-            and k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
-        }
+        env = environment_without_settings()
         self.gunicorn_port = free_port()
         env.update(
             # Production settings: DJANGO_DEBUG unset, a random secret key.

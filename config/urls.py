@@ -20,7 +20,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # At the root, outside the language prefixes: one sitemap (with hreflang alternates) and one robots.txt.
-    path("sitemap.xml", cache_page(3600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Cached ten minutes: a scheduled post joins it at most that long after its date.
+    path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
 ]

@@ -24,7 +24,19 @@ from pathlib import Path
 import redis
 
 from bench.run import DB_ROLE as ROLE
-from bench.run import HOST, PG_PORT, PYTHON, ROOT, BenchError, Processes, Response, free_port, psql, wait_for
+from bench.run import (
+    HOST,
+    PG_PORT,
+    PYTHON,
+    ROOT,
+    BenchError,
+    Processes,
+    Response,
+    environment_without_settings,
+    free_port,
+    psql,
+    wait_for,
+)
 from bench.run import fetch as _fetch
 
 DB_NAME = "causerie_proof"
@@ -110,12 +122,7 @@ class Stack:
         psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         psql(f"CREATE DATABASE {DB_NAME}")
         self.db_created = True
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "GUNICORN_", "COMMENTS_", "BLOG_"))
-            and k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
-        }
+        env = environment_without_settings()
         self.port = free_port()
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings",
