@@ -137,6 +137,11 @@ class User(AbstractUser):
     def is_deleted_account(self) -> bool:
         return self.email == DELETED_ACCOUNT_EMAIL
 
+    @property
+    def public_name(self) -> str:
+        """The name readers see: the display name, or « Compte supprimé » in the reader's language."""
+        return str(_("Compte supprimé")) if self.is_deleted_account else self.display_name
+
     def avatar_name(self, size: int) -> str:
         """The stored file of the avatar at `size` pixels ("" without an avatar)."""
         return f"{self.avatar}-{size}.webp" if self.avatar else ""

@@ -37,7 +37,7 @@ class LatestCommentsFeed(Feed):
         return self.comments(obj).select_related("author", "post").order_by("-created_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, item):
-        return _("%(name)s sur « %(title)s »") % {"name": item.author.display_name, "title": item.post.title}
+        return _("%(name)s sur « %(title)s »") % {"name": item.author.public_name, "title": item.post.title}
 
     def item_description(self, item):
         return item.body_html  # sanitized and masked when saved (markup.render)
@@ -46,7 +46,7 @@ class LatestCommentsFeed(Feed):
         return absolute(f"{item.post.get_absolute_url()}#comment-{item.pk}")
 
     def item_author_name(self, item):
-        return item.author.display_name
+        return item.author.public_name
 
     def item_pubdate(self, item):
         return item.created_at

@@ -97,7 +97,7 @@ def _render_published_thread(post, policy: moderation.Policy) -> dict:
             c.pk: {
                 "parent": c.parent_id,
                 "author": c.author_id,
-                "name": c.author.display_name,
+                "name": c.author.public_name,
                 "created_at": c.created_at,
                 "can_reply": c.can_reply,
             }

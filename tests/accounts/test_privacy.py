@@ -129,6 +129,8 @@ class TestDelete:
         assert post.comments_version > version
         page = client.get(post.get_absolute_url()).content.decode()
         assert "Un avis publié" in page and "Compte supprimé" in page and "Claire Lectrice" not in page
+        english = client.get("/en" + post.get_absolute_url()).content.decode()
+        assert "Deleted account" in english and "Compte supprimé" not in english
 
     def test_two_deleted_accounts_share_the_anonymous_one(self, post, moderator):
         for name in ("Anne", "Bruno"):
