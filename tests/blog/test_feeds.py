@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from tests.factories import CategoryFactory, PostFactory
+from tests.feeds import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +41,6 @@ FEEDS = [
     ("blog:category_feed_rss", {"slug": "banque-et-finances"}, "rss20"),
     ("blog:category_feed_atom", {"slug": "banque-et-finances"}, "atom10"),
 ]
-
-
-def parse(client, route, kwargs):
-    response = client.get(reverse(route, kwargs=kwargs))
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.bozo_exception
-    return response, feed
 
 
 class TestPostFeeds:
