@@ -15,10 +15,19 @@ Anonymous readers
     rendering asked for one is served to its visitor alone and never stored. A CSP nonce, if a
     page uses one, is put in from a placeholder as the page is served.
 
+Logged-in readers
+    A logged-in reader gets a page made for them, `private, no-cache`, without validators —
+    but not made from scratch. What differs between readers is a few named parts of the page
+    (`personal_parts`: the account links of the header, the comments of a post), each a template
+    of its own. The rest, the page *frame*, is rendered once per page state with those parts left
+    as holes (``<!--personal:NAME-->``, which no title or sanitized body can hold) and with an
+    anonymous user in its context, so nothing of one reader can get into it; each process keeps it
+    in its own memory (``BLOG_PAGE_FRAME_CACHE``), under a key that names the page's state and so
+    never goes stale. A reader's page is that frame with their parts rendered into the holes.
+
 Everyone else
-    A logged-in reader, or a visitor with a message to read, gets a page made for them,
-    `private, no-cache`, never stored, without validators; so does a response that sets a
-    cookie.
+    A visitor with a message to read gets a page made for them from scratch, `private,
+    no-cache`, never stored, without validators; so does a response that sets a cookie.
 """
 
 import hashlib
@@ -27,12 +36,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -94,6 +105,13 @@ class AnonymousCacheMixin:
     def render_page(self, **context):
         raise NotImplementedError
 
+    # What differs between logged-in readers: a hole's name -> the template that fills it (see the module docstring).
+    personal_parts = {"account": "_header_account.html"}
+
+    def personal_context(self) -> dict:
+        """What the templates of `personal_parts` need besides the request."""
+        return {}
+
     def dispatch(self, request, *args, **kwargs):
         # The front entry: this URL's last public answer, for BLOG_PAGE_FRONT_SECONDS, served
         # before any query (a page may then lag that long behind the database, as nginx's copy does).
@@ -126,8 +144,10 @@ class AnonymousCacheMixin:
 
     def serve(self):
         request = self.request
-        if request.user.is_authenticated or len(get_messages(request)):
+        if len(get_messages(request)):
             return _private(self.render_page())
+        if request.user.is_authenticated:
+            return _private(self._reader_page())
         state = _digest(
             self.page_state(), request.get_full_path(), translation.get_language(), getattr(settings, "RELEASE", "")
         )
@@ -140,6 +160,35 @@ class AnonymousCacheMixin:
         if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # made for this visitor
             return _private(response)
         return self._public(response, etag, timestamp)
+
+    def _reader_page(self):
+        """A logged-in reader's page: the frame every reader shares, with this reader's parts put in."""
+        request = self.request
+        if not self.cacheable_query.fullmatch(request.META.get("QUERY_STRING", "")):
+            return self.render_page()  # e.g. ?reply=: made afresh, as for anyone
+        key = "frame:" + _digest(
+            self.page_state(), request.get_full_path(), translation.get_language(), getattr(settings, "RELEASE", "")
+        )
+        frames = caches[settings.BLOG_PAGE_FRAME_CACHE]
+        frame = frames.get(key)
+        if frame is None:
+            token_used = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+            response = self.render_page(page_frame=True, user=AnonymousUser(), csp_nonce=NONCE_PLACEHOLDER)
+            response.render()
+            # A frame must hold nothing of its first reader's: a page that reached for a CSRF token or
+            # the real nonce outside the holes is that reader's alone, made again in full.
+            personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or get_nonce(request)
+            if token_used:
+                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_used
+            if response.status_code != 200 or personal:
+                return self.render_page()
+            frame = response.content.decode()
+            frames.set(key, frame, getattr(settings, "BLOG_PAGE_CACHE_SECONDS", 300))
+        context = self.personal_context()
+        for name, template_name in self.personal_parts.items():
+            part = render_to_string(template_name, context, request=request)
+            frame = frame.replace(f"<!--personal:{name}-->", part, 1)
+        return _for_visitor(request, HttpResponse(frame))
 
     def _anonymous_page(self, state, etag=None, timestamp=None):
         request = self.request
@@ -288,8 +337,9 @@ class PostMonthArchiveView(DatedPostListMixin, MonthArchiveView):
 
 class PostDetailView(PublishedPostMixin, AnonymousCacheMixin, DetailView):
     def get_queryset(self):
-        # Categories and tags are read only when the page is rendered: a 304 or a cached page needs the post row alone.
-        return Post.objects.published().select_related("author")
+        # The author, categories and tags are read only when the page is rendered: a 304, a cached page or a
+        # reader's page from its frame needs the post row alone (and the row without a join is quicker to ask for).
+        return Post.objects.published()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -302,8 +352,13 @@ class PostDetailView(PublishedPostMixin, AnonymousCacheMixin, DetailView):
     def page_last_modified(self):
         return self.object.last_changed_at
 
+    personal_parts = {**AnonymousCacheMixin.personal_parts, "comments": "blog/_post_comments.html"}
+
+    def personal_context(self):
+        return {"post": self.object}
+
     def render_page(self, **context):
-        prefetch_related_objects([self.object], "categories", "tags")
+        prefetch_related_objects([self.object], "author", "categories", "tags")
         return self.render_to_response(self.get_context_data(object=self.object, **context))
 
 

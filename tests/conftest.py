@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import translation
 
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
@@ -42,10 +42,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits (allauth's among them) live in the cache: each test starts afresh.
-    cache.clear()
+    # Rate limits (allauth's among them) live in the cache, threads and page frames in each
+    # process's own: each test starts afresh (a new test may reuse a post's id and version).
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
@@ -168,10 +169,10 @@ class TestCachedThread:
         client.get(post.get_absolute_url())
         client.get("/en" + post.get_absolute_url())
         post.refresh_from_db()
-        french = cache.get(f"post:{post.pk}:comments:{post.comments_version}:fr")
-        english = cache.get(f"post:{post.pk}:comments:{post.comments_version}:en")
+        french = cache.get(f"post:{post.pk}:thread:{post.comments_version}:fr")
+        english = cache.get(f"post:{post.pk}:thread:{post.comments_version}:en")
         assert "Premier avis publié" in french["anonymous"]
-        assert english is not None and english["html"] != french["html"]  # month names
+        assert english is not None and english["anonymous"] != french["anonymous"]  # month names
 
     def test_second_request_makes_fewer_queries_and_an_approval_shows_at_once(
         self, post, moderator, settings, django_assert_max_num_queries
@@ -179,10 +180,10 @@ class TestCachedThread:
         settings.BLOG_PAGE_CACHE_SECONDS = 0  # the thread's cache alone
         published(post, body="Déjà publié")
         client = anonymous_client()
-        # The post, its categories, its tags; then the thread on a cold cache.
-        with django_assert_max_num_queries(4) as cold:
+        # The post, its author, categories and tags; then the thread on a cold cache.
+        with django_assert_max_num_queries(5) as cold:
             client.get(post.get_absolute_url())
-        with django_assert_max_num_queries(3) as warm:
+        with django_assert_max_num_queries(4) as warm:
             html = client.get(post.get_absolute_url()).content.decode()
         assert len(warm) < len(cold)
         assert "Déjà publié" in html
@@ -203,9 +204,10 @@ class TestCachedThread:
         for _ in range(5):
             published(post)
         client.force_login(reader)
-        with django_assert_max_num_queries(8) as cold:  # with the post's tags since they exist
+        with django_assert_max_num_queries(9) as cold:  # the frame: the post's author, categories, tags
             client.get(post.get_absolute_url())
-        with django_assert_max_num_queries(7) as warm:
+        # The session, the reader, the post, their own rows, their verified address: frame and thread cached.
+        with django_assert_max_num_queries(5) as warm:
             html = client.get(post.get_absolute_url()).content.decode()
         assert len(warm) < len(cold)
         assert html.count('class="comment"') == 5
@@ -226,7 +228,10 @@ class TestCachedThread:
         for who in [None, reader, moderator]:
             if who:
                 client.force_login(who)
-            assert "<!--c:" not in client.get(post.get_absolute_url()).content.decode()
+            urls = (post.get_absolute_url(), f"{post.get_absolute_url()}?reply={parent.pk}", reverse("blog:post_list"))
+            for url in urls:
+                html = client.get(url).content.decode()
+                assert "<!--c:" not in html and "<!--personal:" not in html
 
 
 class TestReaderParts:
@@ -299,6 +304,69 @@ class TestReaderParts:
         html = client.get(post.get_absolute_url(), {"reply": parent.pk}).content.decode()
         assert "Répondre à Zoé Première" in html
         assert f'name="parent" value="{parent.pk}"' in html
+
+
+class TestReaderFrame:
+    """A logged-in reader's page: the frame every reader shares, with their own parts put in (blog/views.py)."""
+
+    @staticmethod
+    def frames() -> list[str]:
+        local = caches[settings.BLOG_PAGE_FRAME_CACHE]
+        return [value for key, value in local._cache.items() if ":frame:" in key]
+
+    def test_each_reader_gets_their_own_header_form_and_token(self, post, reader, moderator):
+        first, second, staff = Client(), Client(), Client()
+        first.force_login(UserFactory(display_name="Aline Première"))
+        second.force_login(reader)
+        staff.force_login(moderator)
+        first.get(post.get_absolute_url())
+        assert len(self.frames()) == 1  # made by the first reader, then shared
+
+        html = second.get(post.get_absolute_url()).content.decode()
+        assert "Claire Lectrice" in html and "Aline Première" not in html
+        assert "Administration" not in html
+        assert len(self.frames()) == 1
+        assert "Administration" in staff.get(post.get_absolute_url()).content.decode()
+
+        # The tokens in the page are this reader's own: their comment goes through.
+        html = second.get(post.get_absolute_url()).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        second.handler.enforce_csrf_checks = True
+        response = second.post(
+            reverse("comments:create", kwargs={"post_id": post.pk}),
+            {"csrfmiddlewaretoken": token, "body": "Mon avis, depuis la page d’un cadre partagé."},
+        )
+        assert response.status_code == 302
+        assert Comment.objects.filter(author=reader, body__startswith="Mon avis").exists()
+
+    def test_the_frame_holds_nothing_of_its_first_reader(self, client, post, reader):
+        published(post, author=reader, body="Ma contribution publiée")
+        client.force_login(reader)
+        client.get(post.get_absolute_url())
+        (frame,) = self.frames()
+        assert "<!--personal:account-->" in frame and "<!--personal:comments-->" in frame
+        assert "Claire Lectrice" not in frame and reader.email not in frame
+        assert "csrfmiddlewaretoken" not in frame and "Ma contribution" not in frame
+
+    def test_a_change_of_the_post_shows_at_once(self, client, post, reader):
+        client.force_login(reader)
+        client.get(post.get_absolute_url())
+        Post.objects.filter(pk=post.pk).update(title="Un titre revu", updated_at=timezone.now())
+        assert "Un titre revu" in client.get(post.get_absolute_url()).content.decode()
+
+    def test_a_page_that_reaches_for_a_token_outside_its_holes_is_made_in_full(self, client, post, reader, monkeypatch):
+        render_page = PostDetailView.render_page
+
+        def leaky(view, **context):
+            if context.get("page_frame"):
+                get_token(view.request)  # as a {% csrf_token %} outside the holes would
+            return render_page(view, **context)
+
+        monkeypatch.setattr(PostDetailView, "render_page", leaky)
+        client.force_login(reader)
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert "Claire Lectrice" in html and "<!--personal:" not in html
+        assert self.frames() == []
 
 
 # HTTP caching -----------------------------------------------------------------

@@ -67,7 +67,7 @@ class TestPostDetail:
         for i in range(200):
             CommentFactory(post=post, author=authors[i % 20], status=Comment.Status.APPROVED)
         client.force_login(reader)
-        with django_assert_max_num_queries(8) as captured:  # 7, and the post's tags
+        with django_assert_max_num_queries(9) as captured:  # the first reader's page renders the shared frame
             response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         assert response.content.decode().count('class="comment"') == 200
@@ -75,7 +75,7 @@ class TestPostDetail:
 
     def test_anonymous_post_page_query_count(self, client, post, django_assert_max_num_queries):
         CommentFactory.create_batch(50, post=post, status=Comment.Status.APPROVED)
-        with django_assert_max_num_queries(4):  # the post, its categories, its tags, the comment thread
+        with django_assert_max_num_queries(5):  # the post, its author, categories and tags, the comment thread
             client.get(post.get_absolute_url())
 
 
@@ -283,7 +283,7 @@ class TestQueryBudgets:
             ),
             8,  # the generic view's checks, months, previous and next periods, then the list
         ),
-        "post": (lambda p: p.get_absolute_url(), 4),
+        "post": (lambda p: p.get_absolute_url(), 5),
     }
 
     @pytest.mark.parametrize("page", PAGES)

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from comments.models import Comment
+from comments.models import Comment, Report
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,29 @@ class TestVisibleTo:
         pending = CommentFactory(post=post)
         assert list(Comment.objects.approved()) == [approved]
         assert list(Comment.objects.pending()) == [pending]
+
+
+class TestOwnRowsOn:
+    def test_the_reader_s_pending_comments_and_the_comments_they_reported_by_date(self, post, reader):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        now = timezone.now()
+        reported = CommentFactory(post=post, status=Comment.Status.APPROVED, created_at=now - timedelta(minutes=9))
+        mine = CommentFactory(post=post, author=reader, created_at=now - timedelta(minutes=5))
+        reply = CommentFactory(post=post, author=reader, parent=reported, depth=1, created_at=now)
+        Report.objects.create(comment=reported, reporter=reader)
+        # Not theirs to see here: another reader's pending comment, their own published or refused ones,
+        # their pending comment on another post, a report by someone else.
+        CommentFactory(post=post)
+        CommentFactory(post=post, author=reader, status=Comment.Status.APPROVED)
+        CommentFactory(post=post, author=reader, status=Comment.Status.REJECTED)
+        CommentFactory(author=reader)
+        Report.objects.create(comment=CommentFactory(post=post, status=Comment.Status.APPROVED), reporter=UserFactory())
+
+        assert list(Comment.objects.own_rows_on(post, reader)) == [reported, mine, reply]
+        assert list(Comment.objects.own_rows_on(post, UserFactory())) == []
 
 
 class TestBodyHtml:

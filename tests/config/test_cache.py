@@ -1,0 +1,50 @@
+"""config.cache.ProcessMemoryCache: a process's own memory for values that never change once stored."""
+
+import pytest
+from django.core.cache import caches
+
+from config.cache import ProcessMemoryCache
+
+
+@pytest.fixture
+def memory():
+    cache = ProcessMemoryCache("tests-process-memory", {"OPTIONS": {"MAX_ENTRIES": 3}})
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+class TestProcessMemoryCache:
+    def test_gives_back_the_stored_object_itself_unpickled(self, memory):
+        thread = {"html": "<li>…</li>", "holes": {("actions", 1): (4, 0)}}
+        memory.set("post:1:thread:3:fr", thread)
+        assert memory.get("post:1:thread:3:fr") is thread
+        assert memory.get("post:1:thread:4:fr", "absent") == "absent"
+
+    def test_keeps_what_cannot_be_pickled(self, memory):
+        value = (lambda: "a function", object())
+        memory.set("k", value)
+        assert memory.get("k") is value
+
+    def test_expiry_add_incr_delete(self, memory):
+        memory.set("gone", 1, timeout=-1)
+        assert memory.get("gone") is None
+        assert memory.add("n", 1) is True and memory.add("n", 5) is False
+        assert memory.incr("n", 2) == 3 and memory.get("n") == 3
+        with pytest.raises(ValueError):
+            memory.incr("missing")
+        memory.delete("n")
+        assert not memory.has_key("n")
+
+    def test_culls_the_least_recently_used_past_its_size(self, memory):
+        for n in range(3):
+            memory.set(f"k{n}", n)
+        memory.get("k0")  # used: k1 is now the oldest
+        memory.set("k3", 3)
+        assert memory.get("k0") == 0 and memory.get("k3") == 3
+        assert memory.get("k1") is None
+
+    def test_the_site_keeps_threads_and_frames_in_it(self, settings):
+        local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
+        assert isinstance(local, ProcessMemoryCache)
+        assert settings.BLOG_PAGE_FRAME_CACHE == settings.COMMENTS_THREAD_LOCAL_CACHE
