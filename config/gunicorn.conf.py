@@ -12,12 +12,17 @@ wsgi_app = "config.wsgi:application"
 # nginx in front talks to this address (a local port, or unix:/run/causerie/gunicorn.sock).
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 
-# Processes × threads: a few threads per process cover the time spent waiting for
-# PostgreSQL and Redis. Each thread holds its own database connection (CONN_MAX_AGE),
-# so PostgreSQL must accept workers × threads connections per app server, plus the worker's.
+# Processes, one request at a time each: a request here is CPU work (templates, the ORM) with
+# sub-millisecond waits for PostgreSQL and Redis, and threads of one process share its GIL, so
+# two requests in one process each took twice as long and more (GIL hand-offs every 5 ms): at
+# 4 threads a process, `make bench` measured comment submissions paced at 20 a second with a
+# p99 of 74–170 ms; at 1, 41 ms. nginx buffers slow clients, so a process is never held by one.
+# gthread rather than sync for the keep-alive connections nginx's upstream reuses. Each thread
+# holds its own database connection (CONN_MAX_AGE), so PostgreSQL must accept workers × threads
+# connections per app server, plus the task worker's.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # Off, so that each process opens its own database connections after the fork
 # instead of sharing one inherited from the master; it also lets `systemctl reload`

@@ -29,7 +29,7 @@ class TestConfig:
         assert conf["wsgi_app"] == "config.wsgi:application"
         assert conf["bind"] == ["127.0.0.1:8000"]
         assert conf["workers"] == 2 * os.cpu_count() + 1
-        assert (conf["worker_class"], conf["threads"]) == ("gthread", 4)
+        assert (conf["worker_class"], conf["threads"]) == ("gthread", 1)
         assert conf["preload_app"] is False  # each worker opens its own database connections
         assert conf["timeout"] == 30
         assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
