@@ -25,9 +25,10 @@ links every reader gets already in. Where each hole lies in that reader's copy i
 any other reader costs one query for their own rows (pending comments, reports), whatever the size
 of the thread, and a few slices of the reader's copy at those places — no pass over the whole HTML.
 
-Each process also keeps the threads it served last in its own memory (the ``pages-front`` cache
-when configured): a key names one version of one thread and never changes meaning, so that copy
-cannot be stale, and a page costs no round trip to Redis and no unpickling of 400 KiB.
+Each process also keeps the threads it served last in its own memory (the cache that
+``COMMENTS_THREAD_LOCAL_CACHE`` names, unpickled): a key names one version of one thread and never
+changes meaning, so that copy cannot be stale, and a page costs no round trip to Redis and no
+unpickling of 400 KiB.
 """
 
 import re
