@@ -126,7 +126,7 @@ class AuthorRecord:
 
     account_age: timedelta
     trusted: bool = False
-    approved_since_last_refusal: int = 0
+    approved_since_last_refusal: int = 0  # counted by the service only where `assess` reads it (trust mode)
     recent_bodies: tuple[str, ...] = ()
 
 

@@ -295,25 +295,33 @@ def author_summary(author) -> dict:
 
 
 def _author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
-    """What the policy needs of the author's past, in two queries (the counts, then the recent texts)."""
+    """What the policy needs of the author's past: their recent texts, and their approvals when the mode reads them.
+
+    One query, two in trust mode for an author a moderator has not trusted: only then does the policy
+    count approvals since the last refusal (`moderation.assess`), and that count costs a query on the
+    path of every comment sent.
+    """
     mine = Comment.objects.filter(author=author)
     if exclude is not None:
         mine = mine.exclude(pk=exclude.pk)
-    refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
-    last_refusal = Subquery(
-        mine.filter(status__in=refused).order_by().values("author").annotate(at=Max("moderated_at")).values("at")
-    )
-    counts = mine.aggregate(
-        since_refusal=Count("pk", filter=Q(status=Comment.Status.APPROVED, moderated_at__gt=last_refusal)),
-        refusals=Count("pk", filter=Q(status__in=refused)),
-        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
-    )
-    # With no refusal the subquery is NULL and `moderated_at > NULL` matches nothing: every approval counts.
+    approved_since_last_refusal = 0
+    if policy.mode == moderation.TRUST and not author.trusted:
+        refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
+        last_refusal = Subquery(
+            mine.filter(status__in=refused).order_by().values("author").annotate(at=Max("moderated_at")).values("at")
+        )
+        counts = mine.aggregate(
+            since_refusal=Count("pk", filter=Q(status=Comment.Status.APPROVED, moderated_at__gt=last_refusal)),
+            refusals=Count("pk", filter=Q(status__in=refused)),
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        )
+        # With no refusal the subquery is NULL and `moderated_at > NULL` matches nothing: every approval counts.
+        approved_since_last_refusal = counts["since_refusal"] if counts["refusals"] else counts["approved"]
     since = timezone.now() - policy.duplicate_window
     return moderation.AuthorRecord(
         account_age=timezone.now() - author.date_joined,
         trusted=author.trusted,
-        approved_since_last_refusal=counts["since_refusal"] if counts["refusals"] else counts["approved"],
+        approved_since_last_refusal=approved_since_last_refusal,
         recent_bodies=tuple(mine.filter(created_at__gte=since).values_list("body", flat=True)[:50]),
     )
 

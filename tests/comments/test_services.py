@@ -249,6 +249,17 @@ class TestTrust:
         post.refresh_from_db()
         assert post.approved_comment_count == 4
 
+    @pytest.mark.parametrize(("mode", "counts"), [("hold_all", 0), ("trust", 1)])
+    def test_approvals_are_counted_only_where_the_mode_reads_them(
+        self, post, reader, settings, mode, counts, django_assert_max_num_queries
+    ):
+        settings.COMMENTS_MODERATION_MODE = mode
+        CommentFactory(author=reader, status=Comment.Status.APPROVED)  # one approval: not yet trusted
+        with django_assert_max_num_queries(12) as captured:
+            comment = comment_submit(post=post, author=reader, body="Un avis de plus")
+        assert comment.is_pending
+        assert sum("COUNT(" in query["sql"] for query in captured) == counts
+
     def test_a_rejection_takes_the_trust_away(self, post, reader, moderator, settings):
         settings.COMMENTS_MODERATION_MODE = "trust"
         for i in range(3):
