@@ -70,24 +70,18 @@ def thread_cache_key(post) -> str:
     return f"post:{post.pk}:thread:{post.comments_version}:{translation.get_language()}"
 
 
-def _local_cache():
-    """This process's own memory for threads, when the settings name one; else the shared cache alone."""
-    alias = getattr(settings, "COMMENTS_THREAD_LOCAL_CACHE", None)
-    return caches[alias] if alias else None
-
-
 def published_thread(post, policy: moderation.Policy) -> dict:
     """The post's published thread as cached: its two HTML copies, where the holes are, what filling them needs."""
     key = thread_cache_key(post)
-    local = _local_cache()
-    thread = local.get(key) if local is not None else None
+    local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
+    thread = local.get(key)
     if thread is None:
+        timeout = getattr(settings, "COMMENTS_THREAD_CACHE_SECONDS", 3600)
         thread = cache.get(key)
         if thread is None:
             thread = _render_published_thread(post, policy)
-            cache.set(key, thread, getattr(settings, "COMMENTS_THREAD_CACHE_SECONDS", 3600))
-        if local is not None:
-            local.set(key, thread, getattr(settings, "COMMENTS_THREAD_CACHE_SECONDS", 3600))
+            cache.set(key, thread, timeout)
+        local.set(key, thread, timeout)
     return thread
 
 
