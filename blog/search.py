@@ -67,8 +67,7 @@ class Query:
 
 def parse(raw: str | None) -> Query:
     """Clean a query string: words only (no operator, no control character reaches the database)."""
-    text = "".join(c for c in (raw or "") if unicodedata.category(c)[0] != "C" or c in " \t")
-    text = SPACES.sub(" ", text).strip()
+    text = SPACES.sub(" ", "".join(filter(_is_printable, raw or ""))).strip()
     if not text:
         return Query(error=_("Saisissez un ou plusieurs mots à rechercher."))
     if len(text) > MAX_QUERY_LENGTH:
@@ -76,14 +75,26 @@ def parse(raw: str | None) -> Query:
             text=text[:MAX_QUERY_LENGTH],
             error=_("Votre recherche est trop longue : %(max)d caractères au plus.") % {"max": MAX_QUERY_LENGTH},
         )
-    words = [w for w in WORD.findall(text.lower()) if w.replace("_", "")]
-    kept = [w for w in words if fold(w) not in STOPWORDS and len(w) > 1]
+    words = _words(text)
     if not words:
         return Query(text=text, error=_("Aucun mot à rechercher : essayez avec des lettres ou des chiffres."))
+    kept = list(dict.fromkeys(w for w in words if _is_searchable(w)))[:MAX_WORDS]
     if not kept:
         return Query(text=text, error=_("Ces mots sont trop courants pour une recherche : ajoutez un mot plus précis."))
-    kept = list(dict.fromkeys(kept))[:MAX_WORDS]
     return Query(text=text, words=tuple(kept), stems=tuple(dict.fromkeys(stem(fold(w)) for w in kept)))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.lower()) if w.replace("_", "")]
+
+
+def _is_printable(character: str) -> bool:
+    return unicodedata.category(character)[0] != "C" or character in " \t"
+
+
+def _is_searchable(word: str) -> bool:
+    """Worth looking for: longer than a letter and not a stop word."""
+    return len(word) > 1 and fold(word) not in STOPWORDS
 
 
 def fold(text: str) -> str:
@@ -191,8 +202,15 @@ def highlight(text: str, query: Query, *, length: int | None = None) -> SafeStri
     matches = list(pattern.finditer(folded)) if pattern else []
     if length is None or len(text) <= length:
         return _marked_span(text, matches, 0, len(text))
-    anchor = _best_anchor(matches, length) if matches else 0
-    spans = [_span(text, anchor, length)]
+    excerpt = " ".join(
+        _marked_span(text, matches, start, end) for start, end in _excerpt_spans(text, matches, query, length)
+    )
+    return mark_safe(excerpt.replace(" … … ", " … "))  # noqa: S308 — each span escaped
+
+
+def _excerpt_spans(text: str, matches, query: Query, length: int) -> list[tuple[int, int]]:
+    """The passage holding the most words of the query, and a shorter one for a word it lacks (if any)."""
+    spans = [_span(text, _best_anchor(matches, length) if matches else 0, length)]
     covered = {_stem_of(m, query) for m in matches if spans[0][0] <= m.start() < spans[0][1]}
     missing = next((m for m in matches if _stem_of(m, query) not in covered), None)
     if missing is not None:
@@ -201,8 +219,7 @@ def highlight(text: str, query: Query, *, length: int | None = None) -> SafeStri
             spans.append(second)
         elif second[1] <= spans[0][0]:
             spans.insert(0, second)
-    excerpt = " ".join(_marked_span(text, matches, start, end) for start, end in spans)
-    return mark_safe(excerpt.replace(" … … ", " … "))  # noqa: S308 — each span escaped
+    return spans
 
 
 def _stem_of(match, query: Query) -> str:

@@ -89,21 +89,7 @@ ACCENTED_WORDS = {"actualites": "actualités", "numerique": "numérique"}
 FRENCH_MONTHS = {
     name: number
     for number, name in enumerate(
-        [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        start=1,
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), start=1
     )
 }
 
@@ -166,33 +152,63 @@ class SeedArticle:
 
 def parse_seed(key: str, text: str) -> SeedArticle:
     """Clean one raw seed text (named `key`, its file name without .txt) into an article."""
-    raw_lines = text.splitlines()
-    paragraphs: list[str] = []
-    comments: list[SeedComment] = []
+    lines = _SeedLines(text.splitlines())
+    lines.read()
+    title, paragraphs = _title_and_body(key, lines.paragraphs)
+    published_on = lines.published_on or EDITORIAL_DATES.get(key)
+    return SeedArticle(
+        key=key,
+        title=title,
+        slug=slugify(re.sub(r"['’.]", " ", title)),  # "n’ont" -> "n-ont", "2.0" -> "2-0"
+        body_markdown="\n\n".join(_markdown_block(paragraph) for paragraph in unique_paragraphs(paragraphs)),
+        published_at=datetime.combine(published_on, PUBLICATION_TIME, tzinfo=PARIS) if published_on else None,
+        categories=lines.categories or list(EDITORIAL_CATEGORIES.get(key, [])),
+        comments=lines.comments,
+    )
+
+
+@dataclass
+class _SeedLines:
+    """A raw text read line by line: chrome dropped, the byline and the reader comments taken out."""
+
+    raw_lines: list[str]
+    paragraphs: list[str] = field(default_factory=list)
+    comments: list[SeedComment] = field(default_factory=list)
     published_on: date | None = None
-    categories: list[str] = []
+    categories: list[str] = field(default_factory=list)
+    index: int = 0
 
-    index = 0
-    while index < len(raw_lines):
-        raw = raw_lines[index]
-        line = normalize_spaces(raw)
-        index += 1
-        if not line or any(pattern.fullmatch(line) for pattern in CHROME_LINES):
-            continue
-        if header := COMMENT_HEADER.fullmatch(line):
-            body_lines = []
-            while index < len(raw_lines) and (not raw_lines[index].strip() or raw_lines[index][:1].isspace()):
-                if raw_lines[index].strip():
-                    body_lines.append(normalize_spaces(raw_lines[index]))
-                index += 1
-            comments.append(SeedComment(author_name=header["author"], body="\n\n".join(body_lines)))
-            continue
-        if byline := BYLINE.fullmatch(line):
-            published_on = date(int(byline["year"]), FRENCH_MONTHS[byline["month"].lower()], int(byline["day"]))
-            categories = [french_case(name) for name in byline["categories"].split(", ")]
-            continue
-        paragraphs.append(INLINE_CHROME.sub("", line))
+    def read(self) -> None:
+        while self.index < len(self.raw_lines):
+            line = normalize_spaces(self.raw_lines[self.index])
+            self.index += 1
+            if not line or any(pattern.fullmatch(line) for pattern in CHROME_LINES):
+                continue
+            if header := COMMENT_HEADER.fullmatch(line):
+                self.comments.append(SeedComment(author_name=header["author"], body=self._comment_body()))
+            elif byline := BYLINE.fullmatch(line):
+                self.published_on = date(
+                    int(byline["year"]), FRENCH_MONTHS[byline["month"].lower()], int(byline["day"])
+                )
+                self.categories = [french_case(name) for name in byline["categories"].split(", ")]
+            else:
+                self.paragraphs.append(INLINE_CHROME.sub("", line))
 
+    def _comment_body(self) -> str:
+        """The indented (or blank) lines after a comment's header: its text."""
+        body_lines = []
+        while self.index < len(self.raw_lines):
+            raw = self.raw_lines[self.index]
+            if raw.strip() and not raw[:1].isspace():
+                break
+            if raw.strip():
+                body_lines.append(normalize_spaces(raw))
+            self.index += 1
+        return "\n\n".join(body_lines)
+
+
+def _title_and_body(key: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    """The title (the first short line, dropped wherever the scrape repeated it, or the editorial one) and the rest."""
     title = EDITORIAL_TITLES.get(key, "")
     if paragraphs and _is_short_line(paragraphs[0], TITLE_MAX_LENGTH):
         raw_title = paragraphs[0]
@@ -200,17 +216,7 @@ def parse_seed(key: str, text: str) -> SeedArticle:
         title = french_case(raw_title)
     if not title:
         raise ValueError(f"Seed {key} has no title line and no entry in EDITORIAL_TITLES.")
-
-    published_on = published_on or EDITORIAL_DATES.get(key)
-    return SeedArticle(
-        key=key,
-        title=title,
-        slug=slugify(re.sub(r"['’.]", " ", title)),  # "n’ont" -> "n-ont", "2.0" -> "2-0"
-        body_markdown="\n\n".join(_markdown_block(paragraph) for paragraph in unique_paragraphs(paragraphs)),
-        published_at=datetime.combine(published_on, PUBLICATION_TIME, tzinfo=PARIS) if published_on else None,
-        categories=categories or list(EDITORIAL_CATEGORIES.get(key, [])),
-        comments=comments,
-    )
+    return title, paragraphs
 
 
 def normalize_spaces(text: str) -> str:
@@ -253,21 +259,23 @@ def escape_markdown(text: str) -> str:
         for position in range(match.index, match.last_index)
         if text[position] == "."
     }
-    escaped = []
-    for position, char in enumerate(text):
-        if (
-            char in "\\`*_[]<"
-            or position in bare_domain_dots
-            or (char == "&" and re.match(r"&#?\w+;", text[position:]))
-        ):
-            escaped.append("\\" + char)
-        else:
-            escaped.append(char)
-    line = "".join(escaped)
+    line = "".join(
+        "\\" + char if _needs_escape(text, position, bare_domain_dots) else char for position, char in enumerate(text)
+    )
     # What only means something at the start of a line: headings, quotes, lists, rules, fences.
     if line and line[0] in "#>+-=~":
         return "\\" + line
     return re.sub(r"^(\d{1,9})([.)])(?= |$)", r"\1\\\2", line)
+
+
+def _needs_escape(text: str, position: int, bare_domain_dots: set[int]) -> bool:
+    """Whether the character at `position` would be read as Markdown (or a bare domain's dot as a link)."""
+    char = text[position]
+    return (
+        char in "\\`*_[]<"
+        or position in bare_domain_dots
+        or bool(char == "&" and re.match(r"&#?\w+;", text[position:]))
+    )
 
 
 def _is_short_line(line: str, max_length: int) -> bool:
@@ -297,80 +305,68 @@ def fixture_objects(articles: list[SeedArticle]) -> list[dict]:
     first_date = min(article.published_at for article in articles)
 
     users = {AUTHOR_EMAIL: _user(AUTHOR_EMAIL, AUTHOR_NAME, is_active=True, date_joined=first_date)}
-    categories = {}
-    posts = []
-    comments = []
-    events = []
+    categories, posts, comments, events = {}, [], [], []
     for article in articles:
-        for name in article.categories:
-            categories[slugify(name)] = name
-        posts.append(
-            {
-                "model": "blog.post",
-                "fields": _sorted(
-                    {
-                        "title": article.title,
-                        "slug": article.slug,
-                        "author": [AUTHOR_EMAIL],
-                        "body": article.body_markdown,
-                        "body_html": render_post(article.body_markdown),
-                        "reading_minutes": reading_minutes(article.body_markdown),
-                        "status": "published",
-                        "published_at": article.published_at.isoformat(),
-                        "comments_open": True,
-                        "categories": [[slugify(name)] for name in article.categories],
-                        "approved_comment_count": 0,
-                        "created_at": article.published_at.isoformat(),
-                        "updated_at": article.published_at.isoformat(),
-                    }
-                ),
-            }
-        )
+        categories.update((slugify(name), name) for name in article.categories)
+        posts.append(_post_record(article))
         for position, comment in enumerate(article.comments):
             pk = len(comments) + 1
             email = commenter_email(comment.author_name)
             created_at = article.published_at + timedelta(days=1, minutes=position)
             # Historical readers: they get an account to own their words, but cannot log in.
             users.setdefault(email, _user(email, comment.author_name, is_active=False, date_joined=created_at))
-            comments.append(
-                {
-                    "model": "comments.comment",
-                    "pk": pk,
-                    "fields": _sorted(
-                        {
-                            "post": [article.slug],
-                            "author": [email],
-                            "body": comment.body,
-                            "body_html": render_comment(comment.body),
-                            "status": "pending",
-                            "created_at": created_at.isoformat(),
-                            "moderated_at": None,
-                            "moderated_by": None,
-                            "submission_key": None,
-                        }
-                    ),
-                }
-            )
-            events.append(
-                {
-                    "model": "comments.moderationevent",
-                    "pk": pk,
-                    "fields": _sorted(
-                        {
-                            "comment": pk,
-                            "action": "submitted",
-                            "actor": [email],
-                            "reason": IMPORT_REASON,
-                            "created_at": created_at.isoformat(),
-                        }
-                    ),
-                }
-            )
+            comments.append(_comment_record(pk, article, comment, email, created_at))
+            events.append(_submitted_event_record(pk, email, created_at))
 
     category_objects = [
         {"model": "blog.category", "fields": {"name": name, "slug": slug}} for slug, name in sorted(categories.items())
     ]
     return [users[email] for email in sorted(users)] + category_objects + posts + comments + events
+
+
+def _post_record(article: SeedArticle) -> dict:
+    fields = {
+        "title": article.title,
+        "slug": article.slug,
+        "author": [AUTHOR_EMAIL],
+        "body": article.body_markdown,
+        "body_html": render_post(article.body_markdown),
+        "reading_minutes": reading_minutes(article.body_markdown),
+        "status": "published",
+        "published_at": article.published_at.isoformat(),
+        "comments_open": True,
+        "categories": [[slugify(name)] for name in article.categories],
+        "approved_comment_count": 0,
+        "created_at": article.published_at.isoformat(),
+        "updated_at": article.published_at.isoformat(),
+    }
+    return {"model": "blog.post", "fields": _sorted(fields)}
+
+
+def _comment_record(pk: int, article: SeedArticle, comment: SeedComment, email: str, created_at: datetime) -> dict:
+    fields = {
+        "post": [article.slug],
+        "author": [email],
+        "body": comment.body,
+        "body_html": render_comment(comment.body),
+        "status": "pending",
+        "created_at": created_at.isoformat(),
+        "moderated_at": None,
+        "moderated_by": None,
+        "submission_key": None,
+    }
+    return {"model": "comments.comment", "pk": pk, "fields": _sorted(fields)}
+
+
+def _submitted_event_record(pk: int, email: str, created_at: datetime) -> dict:
+    fields = {
+        "comment": pk,
+        "action": "submitted",
+        "actor": [email],
+        "reason": IMPORT_REASON,
+        "created_at": created_at.isoformat(),
+    }
+    return {"model": "comments.moderationevent", "pk": pk, "fields": _sorted(fields)}
 
 
 def fixture_json(articles: list[SeedArticle]) -> str:
