@@ -122,16 +122,21 @@ def _gif_end(data):
         if block == 0x21:
             i = _skip_gif_sub_blocks(data, i + 2)
         elif block == 0x2C:
-            if i + 10 > n:
-                raise _Damaged
             frames += 1
-            packed = data[i + 9]
-            i += 10
-            if packed & 0x80:
-                i += 3 * 2 ** ((packed & 7) + 1)
-            i = _skip_gif_sub_blocks(data, i + 1)
+            i = _skip_gif_image(data, i)
         else:
             raise _Damaged
+
+
+def _skip_gif_image(data, i):
+    """Offset after the image starting at ``i``: descriptor, local colour table, LZW data."""
+    if i + 10 > len(data):
+        raise _Damaged
+    packed = data[i + 9]
+    i += 10
+    if packed & 0x80:
+        i += 3 * 2 ** ((packed & 7) + 1)
+    return _skip_gif_sub_blocks(data, i + 1)
 
 
 def _png_end(data):
@@ -191,14 +196,7 @@ def _jpeg_stream_end(data, i):
         raise _Damaged
     i += 2
     while i < n:
-        if data[i] != 0xFF:
-            raise _Damaged
-        while i < n and data[i] == 0xFF:
-            i += 1
-        if i >= n:
-            raise _Damaged
-        marker = data[i]
-        i += 1
+        marker, i = _jpeg_marker(data, i)
         if marker == 0xD9:
             return i
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
@@ -210,19 +208,36 @@ def _jpeg_stream_end(data, i):
             raise _Damaged
         i += length
         if marker == 0xDA:  # start of scan: entropy-coded data runs to the next real marker
-            while True:
-                j = data.find(b"\xff", i)
-                if j < 0 or j + 1 >= n:
-                    raise _Damaged
-                following = data[j + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7:
-                    i = j + 2
-                elif following == 0xFF:
-                    i = j + 1
-                else:
-                    i = j
-                    break
+            i = _skip_entropy_coded(data, i)
     raise _Damaged
+
+
+def _jpeg_marker(data, i):
+    """(marker byte, offset after it) for the marker at ``i``, fill bytes (0xFF runs) skipped."""
+    n = len(data)
+    if data[i] != 0xFF:
+        raise _Damaged
+    while i < n and data[i] == 0xFF:
+        i += 1
+    if i >= n:
+        raise _Damaged
+    return data[i], i + 1
+
+
+def _skip_entropy_coded(data, i):
+    """Offset of the first real marker at or after ``i`` (stuffed 0xFF00, restart markers and fill bytes skipped)."""
+    n = len(data)
+    while True:
+        j = data.find(b"\xff", i)
+        if j < 0 or j + 1 >= n:
+            raise _Damaged
+        following = data[j + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            i = j + 2
+        elif following == 0xFF:
+            i = j + 1
+        else:
+            return j
 
 
 def _jpeg_end(data, multi_picture):
@@ -256,6 +271,19 @@ def load_upload(file, *, max_bytes: int, max_pixels: int, formats=DEFAULT_FORMAT
     ``max_bytes + 1`` bytes are read.
     """
     formats = tuple(formats)
+    data = _read_within(file, max_bytes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _decoding(max_pixels):
+            image = _open(data, formats)
+        frames = _check_structure(data, image, formats)
+        _check_size(image, frames, max_pixels=max_pixels, max_frames=max_frames)
+        with _decoding(max_pixels):
+            image.load()
+    return image
+
+
+def _read_within(file, max_bytes):
     data = _read(file, max_bytes)
     if len(data) > max_bytes:
         raise ImageRejected(_format_lazy(_("L’image dépasse %(size)s."), size=_human_size(max_bytes)), code="too_large")
@@ -264,52 +292,60 @@ def load_upload(file, *, max_bytes: int, max_pixels: int, formats=DEFAULT_FORMAT
     # Pillow's own module-wide switch must stay off: a truncated file is refused, not padded with grey.
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must be False.")
+    return data
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=list(formats))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _too_many_pixels(max_pixels) from exc
-        except UnidentifiedImageError as exc:
-            raise _not_an_image(formats) from exc
-        except _DECODE_ERRORS as exc:
-            raise _damaged() from exc
 
-        fmt = "JPEG" if image.format == "MPO" else image.format
-        if fmt not in formats:
-            raise _not_an_image(formats)
-        try:
-            end, frames = _structure(data, image.format)
-        except _Damaged as exc:
-            raise _damaged() from exc
-        if data[end:].strip(b"\0"):
-            raise ImageRejected(
-                _(
-                    "Le fichier contient autre chose qu’une image après la fin de celle-ci ; "
-                    "enregistrez-la à nouveau avec un logiciel d’images."
-                ),
-                code="trailing_data",
-            )
-        width, height = image.size
-        if width < 1 or height < 1:
-            raise _damaged()
-        if width * height > max_pixels:
-            raise _too_many_pixels(max_pixels)
-        if frames is None:
-            frames = getattr(image, "n_frames", 1)
-        if frames > max_frames:
-            raise ImageRejected(
-                _format_lazy(_("L’animation compte trop d’images (plus de %(count)s)."), count=max_frames),
-                code="too_many_frames",
-            )
-        try:
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _too_many_pixels(max_pixels) from exc
-        except _DECODE_ERRORS as exc:
-            raise _damaged() from exc
-    return image
+@contextlib.contextmanager
+def _decoding(max_pixels):
+    """Pillow's errors while opening or decoding, as the user's refusal."""
+    try:
+        yield
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels(max_pixels) from exc
+    except _DECODE_ERRORS as exc:
+        raise _damaged() from exc
+
+
+def _open(data, formats):
+    try:
+        return Image.open(io.BytesIO(data), formats=list(formats))
+    except UnidentifiedImageError as exc:
+        raise _not_an_image(formats) from exc
+
+
+def _check_structure(data, image, formats):
+    """The number of frames (None: Pillow counts); refuses another format, a damaged file or data after the image."""
+    fmt = "JPEG" if image.format == "MPO" else image.format
+    if fmt not in formats:
+        raise _not_an_image(formats)
+    try:
+        end, frames = _structure(data, image.format)
+    except _Damaged as exc:
+        raise _damaged() from exc
+    if data[end:].strip(b"\0"):
+        raise ImageRejected(
+            _(
+                "Le fichier contient autre chose qu’une image après la fin de celle-ci ; "
+                "enregistrez-la à nouveau avec un logiciel d’images."
+            ),
+            code="trailing_data",
+        )
+    return frames
+
+
+def _check_size(image, frames, *, max_pixels, max_frames):
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise _damaged()
+    if width * height > max_pixels:
+        raise _too_many_pixels(max_pixels)
+    if frames is None:
+        frames = getattr(image, "n_frames", 1)
+    if frames > max_frames:
+        raise ImageRejected(
+            _format_lazy(_("L’animation compte trop d’images (plus de %(count)s)."), count=max_frames),
+            code="too_many_frames",
+        )
 
 
 def _has_alpha(image):
