@@ -8,10 +8,15 @@ import json
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import _json_script_escapes, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from blog import images
+
 register = template.Library()
+
+# What json_script escapes (Django keeps its table private): no text can close the element or open a comment.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def absolute(path: str) -> str:
@@ -44,7 +49,7 @@ def canonical_links(context):
 
 def json_ld(data: dict) -> str:
     """A JSON-LD data block: JSON with <, > and & escaped, so no text can close the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=None).translate(_json_script_escapes)
+    text = json.dumps(data, ensure_ascii=False, indent=None).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 — escaped
 
 
@@ -52,13 +57,7 @@ def cover_url(post) -> str:
     """The cover's largest shareable rendition (blog.images, when it exists), else the original, absolute."""
     if not post.cover:
         return ""
-    try:
-        from blog.images import cover_url as rendition_url
-
-        url = rendition_url(post, 1440)
-    except ImportError:
-        url = ""
-    return absolute(url or post.cover.url)
+    return absolute(images.cover_url(post, 1440) or post.cover.url)
 
 
 @register.simple_tag
