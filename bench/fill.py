@@ -4,7 +4,7 @@ Every row made here is recognisable — slugs start with `bench-`, e-mails end w
 `@bench.localhost` — so that `clear()` removes exactly these rows and `foreign_content()`
 tells a database that holds anything else. Bulk inserts bypass `save()`: the derived
 fields (`body_html`, `link_domains`) and the posts' approved-comment counts are set here.
-Used by `python manage.py bench_fill` and by `bench/run.py`.
+Used by the `bench_fill` command (bench/management/commands/, under `bench.settings`) that `bench/run.py` runs.
 """
 
 import json
