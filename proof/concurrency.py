@@ -16,10 +16,10 @@ import time
 import uuid
 from collections import Counter
 
-from proof.stack import Stack, acknowledged, log
+from proof.stack import ProofStack, acknowledged, log
 
 
-def run(stack: Stack, commenters: int, seconds: float) -> bool:
+def run(stack: ProofStack, commenters: int, seconds: float) -> bool:
     readers = [stack.reader(n) for n in range(commenters)]
     statuses: Counter = Counter()
     acked: set[str] = set()
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     options = parser.parse_args(argv)
     env = {"COMMENTS_RATE_PER_MINUTE": "1000000", "COMMENTS_RATE_PER_HOUR": "1000000"}
-    with Stack(readers=options.commenters, env_extra=env) as stack:
+    with ProofStack(readers=options.commenters, env_extra=env) as stack:
         ok = run(stack, options.commenters, options.seconds)
     return 0 if ok else 1
 

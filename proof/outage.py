@@ -17,7 +17,8 @@ import threading
 import time
 import uuid
 
-from proof.stack import Stack, acknowledged, fetch, log, pg_ctl, redis_start, redis_stop
+from bench.client import fetch
+from proof.stack import ProofStack, acknowledged, log, pg_ctl, redis_start, redis_stop
 
 FIRST_SUCCESS_WITHIN = 5.0
 
@@ -34,7 +35,7 @@ class Journal:
             self.rows.append(row)
 
 
-def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: float) -> bool:
+def postgres_outage(stack: ProofStack, *, commenters: int, seconds: float, down: float) -> bool:
     readers = [stack.reader(n) for n in range(commenters)]
     journal, stop = Journal(), threading.Event()
     acked: set[str] = set()
@@ -105,7 +106,7 @@ def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: floa
     return ok
 
 
-def redis_outage(stack: Stack) -> bool:
+def redis_outage(stack: ProofStack) -> bool:
     reader = stack.reader(0)
     before = int(stack.sql("SELECT count(*) FROM comments_comment"))
     log("shutting Redis down")
@@ -160,7 +161,7 @@ def main(argv=None) -> int:
         parser.error("--down is 1 to 10 seconds: the PostgreSQL server is the machine's, shared.")
     results = {}
     env = {"COMMENTS_RATE_PER_MINUTE": "1000000", "COMMENTS_RATE_PER_HOUR": "1000000"}
-    with Stack(readers=options.commenters, env_extra=env) as stack:
+    with ProofStack(readers=options.commenters, env_extra=env) as stack:
         if "redis" in options.only:
             results["redis"] = redis_outage(stack)
         if "postgres" in options.only:

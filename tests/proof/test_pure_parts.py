@@ -2,11 +2,11 @@
 
 import time
 
-from bench.run import Response
+from bench.client import Response
 from proof.flood import Tally
 from proof.forms import form_data
 from proof.outage import _count
-from proof.stack import Paced, acknowledged
+from proof.stack import PacedRunner, acknowledged
 
 
 class TestAcknowledged:
@@ -22,7 +22,7 @@ class TestAcknowledged:
 class TestPaced:
     def test_runs_each_job_once_spread_over_the_time(self):
         seen, started = [], time.monotonic()
-        Paced(20, 0.4, threads=4).run(lambda i: seen.append(i))
+        PacedRunner(20, 0.4, threads=4).run(lambda i: seen.append(i))
         assert sorted(seen) == list(range(20))
         assert 0.3 <= time.monotonic() - started < 3
 
