@@ -29,7 +29,9 @@ RATE_PER_HOUR = 20
 SIGNUP_LIMIT = 5  # config/settings.py ACCOUNT_RATE_LIMITS["signup"] = "5/h/ip"
 
 
-class Tally:
+class AnswerTally:
+    """The answers to a flood: how many of each HTTP status, and of each error (no answer at all)."""
+
     def __init__(self):
         self.statuses: Counter = Counter()
         self.errors: Counter = Counter()
@@ -52,7 +54,7 @@ class Tally:
         return ", ".join(parts)
 
 
-def _send(tally: Tally, call) -> None:
+def _send(tally: AnswerTally, call) -> None:
     try:
         tally.add(call().status)
     except Exception as error:  # noqa: BLE001 (a refused connection or a timeout is a figure too)
@@ -61,7 +63,7 @@ def _send(tally: Tally, call) -> None:
 
 def flood_comments(stack: ProofStack, requests: int, seconds: float) -> bool:
     reader = stack.reader(0)
-    tally = Tally()
+    tally = AnswerTally()
     started = time.time()
     PacedRunner(requests, seconds).run(
         lambda i: _send(tally, lambda: stack.comment(reader, f"Flot numéro {i} : toujours plus.", uuid.uuid4()))
@@ -81,7 +83,7 @@ def flood_signup(stack: ProofStack, requests: int, seconds: float) -> bool:
     page = fetch(stack.port, "/comptes/signup/")
     cookies = page.cookies()
     template = form_data(page.body, email="x@proof.localhost", password1="x", password2="x", display_name="x")
-    tally = Tally()
+    tally = AnswerTally()
     before = int(stack.sql("SELECT count(*) FROM accounts_user"))
 
     def signup(i):
@@ -101,7 +103,7 @@ def flood_login(stack: ProofStack, requests: int, seconds: float, *, path: str, 
     page = fetch(stack.port, "/comptes/login/")
     cookies = page.cookies()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
-    tally = Tally()
+    tally = AnswerTally()
     sessions, blocked = [], []
 
     def attempt(i):

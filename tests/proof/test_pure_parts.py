@@ -3,7 +3,7 @@
 import time
 
 from bench.client import Response
-from proof.flood import Tally
+from proof.flood import AnswerTally
 from proof.forms import form_data
 from proof.outage import _count
 from proof.stack import PacedRunner, acknowledged
@@ -19,7 +19,7 @@ class TestAcknowledged:
         assert not acknowledged(Response(503, [], ""))
 
 
-class TestPaced:
+class TestPacedRunner:
     def test_runs_each_job_once_spread_over_the_time(self):
         seen, started = [], time.monotonic()
         PacedRunner(20, 0.4, threads=4).run(lambda i: seen.append(i))
@@ -27,9 +27,9 @@ class TestPaced:
         assert 0.3 <= time.monotonic() - started < 3
 
 
-class TestTally:
+class TestAnswerTally:
     def test_counts_statuses_and_errors(self):
-        tally = Tally()
+        tally = AnswerTally()
         for status in (302, 429, 429, 503):
             tally.add(status)
         tally.add(error="TimeoutError")
