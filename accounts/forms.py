@@ -18,8 +18,8 @@ def clean_display_name(value: str, *, user) -> str:
     return name
 
 
-class SignupForm(forms.Form):
-    """Extra sign-up field for allauth: the public name shown on comments."""
+class SignupDisplayNameForm(forms.Form):
+    """The field allauth's sign-up form adds (ACCOUNT_SIGNUP_FORM_CLASS): the public name shown on comments."""
 
     display_name = forms.CharField(
         label=_("Nom affiché"),

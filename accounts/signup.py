@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 HONEYPOT = "site_web"
 
 
-class SignupForm(AllauthSignupForm):
-    """A field people never see (hidden by the stylesheet, not by a style attribute the CSP would block).
+class HoneypotSignupForm(AllauthSignupForm):
+    """allauth's sign-up form (ACCOUNT_FORMS["signup"]) with a honeypot field.
 
+    People never see the field (hidden by the stylesheet, not by a style attribute the CSP would block).
     Filled in, it means a robot: no account, no e-mail, and the very answer a real sign-up gets.
     """
 

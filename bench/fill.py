@@ -4,7 +4,12 @@ Every row made here is recognisable — slugs start with `bench-`, e-mails end w
 `@bench.localhost` — so that `clear()` removes exactly these rows and `foreign_content()`
 tells a database that holds anything else. Bulk inserts bypass `save()`: the derived
 fields (`body_html`, `link_domains`) and the posts' approved-comment counts are set here.
-Used by `python manage.py bench_fill` and by `bench/run.py`.
+Used by the `bench_fill` command (bench/management/commands/, under `bench.settings`) that `bench/run.py` runs.
+
+Over 400 lines, and three functions over 40 (`_make_approved_comments`, `fill_queue`, `_queue_sql`):
+it is one recipe, a third of it sample text and SQL, and each of those functions is one step — thread
+the replies then write them parents first; write the queue the PostgreSQL way or the portable way;
+one INSERT … SELECT — that reads best in one piece.
 """
 
 import json

@@ -32,25 +32,7 @@ def main(argv=None) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    if args.login:
-        client.force_login(get_user_model().objects.get(email=args.login))
-    page = client.get(args.path)
-    assert page.status_code == 200, page.status_code
-
-    def request():
-        if not args.post:
-            return client.get(args.path)
-        html = page.content.decode()
-        action = re.search(r'action="([^"]*/commentaires/billets/\d+/)"', html)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        form = {"csrfmiddlewaretoken": token, "body": f"Un avis profilé {uuid.uuid4()}"}
-        form["submission_key"] = str(uuid.uuid4())
-        return client.post(action.group(1), form)
-
+    request = page_request(args.path, login=args.login, post=args.post)
     for _ in range(20):  # warm-up: caches filled, connections open
         request()
     profiler = cProfile.Profile()
@@ -64,6 +46,30 @@ def main(argv=None) -> None:
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
+
+
+def page_request(path: str, *, login: str | None, post: bool):
+    """A function that makes the request to profile: GET `path`, or post its comment form (Django set up)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if login:
+        client.force_login(get_user_model().objects.get(email=login))
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+
+    def request():
+        if not post:
+            return client.get(path)
+        html = page.content.decode()
+        action = re.search(r'action="([^"]*/commentaires/billets/\d+/)"', html)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        form = {"csrfmiddlewaretoken": token, "body": f"Un avis profilé {uuid.uuid4()}"}
+        form["submission_key"] = str(uuid.uuid4())
+        return client.post(action.group(1), form)
+
+    return request
 
 
 if __name__ == "__main__":

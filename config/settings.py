@@ -159,7 +159,7 @@ LOGIN_URL = "account_login"
 # django-allauth: e-mail is the login, and must be verified before commenting.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDisplayNameForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -396,7 +396,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "10/h/ip,3/h/key",
 }
-ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
 # Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
 ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
 

@@ -16,16 +16,23 @@ import time
 import uuid
 from collections import Counter
 
-from proof.stack import Stack, acknowledged, log
+from proof.stack import ProofStack, acknowledged, log
 
 
-def run(stack: Stack, commenters: int, seconds: float) -> bool:
+class Submissions:
+    """What the commenters saw: every answer's status, the keys acknowledged and not, the forms sent again."""
+
+    def __init__(self):
+        self.statuses: Counter = Counter()
+        self.acked: set[str] = set()
+        self.unacked: set[str] = set()
+        self.resent = 0
+        self.lock = threading.Lock()
+
+
+def comment_concurrently(stack: ProofStack, commenters: int, seconds: float) -> bool:
     readers = [stack.reader(n) for n in range(commenters)]
-    statuses: Counter = Counter()
-    acked: set[str] = set()
-    unacked: set[str] = set()
-    resent = [0]
-    lock = threading.Lock()
+    seen = Submissions()
     deadline = time.monotonic() + seconds
 
     def send(reader, body, key):
@@ -34,8 +41,8 @@ def run(stack: Stack, commenters: int, seconds: float) -> bool:
             status, ok = response.status, acknowledged(response)
         except Exception as error:  # noqa: BLE001 (a timeout is a figure, and a reason to send again)
             status, ok = type(error).__name__, False
-        with lock:
-            statuses[status] += 1
+        with seen.lock:
+            seen.statuses[status] += 1
         return ok
 
     def commenter(reader):
@@ -46,11 +53,11 @@ def run(stack: Stack, commenters: int, seconds: float) -> bool:
             n += 1
             ok = send(reader, body, key)
             if not ok:
-                with lock:
-                    resent[0] += 1
+                with seen.lock:
+                    seen.resent += 1
                 ok = send(reader, body, key)  # the same form, sent again
-            with lock:
-                (acked if ok else unacked).add(str(key))
+            with seen.lock:
+                (seen.acked if ok else seen.unacked).add(str(key))
 
     threads = [threading.Thread(target=commenter, args=(reader,), daemon=True) for reader in readers]
     started = time.monotonic()
@@ -58,21 +65,26 @@ def run(stack: Stack, commenters: int, seconds: float) -> bool:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 120)
-    elapsed = time.monotonic() - started
+    return judge(stack, seen, commenters=commenters, elapsed=time.monotonic() - started)
+
+
+def judge(stack: ProofStack, seen: Submissions, *, commenters: int, elapsed: float) -> bool:
+    """Every acknowledged comment stored exactly once, no submission key twice, no 5xx."""
     rows = stack.sql("SELECT submission_key, count(*) FROM comments_comment GROUP BY 1").split()
     stored = {key: int(count) for key, count in (row.split("|") for row in rows)}
-    missing = [key for key in acked if stored.get(key, 0) != 1]
+    missing = [key for key in seen.acked if stored.get(key, 0) != 1]
     twice = [key for key, count in stored.items() if count > 1]
-    unacked_stored = sum(1 for key in unacked if key in stored)
+    unacked_stored = sum(1 for key in seen.unacked if key in stored)
+    statuses = seen.statuses
     server_errors = sum(n for status, n in statuses.items() if not isinstance(status, int) or status >= 500)
-    ok = not missing and not twice and server_errors == 0 and acked
+    ok = not missing and not twice and server_errors == 0 and seen.acked
     answers = ", ".join(f"{status}×{n}" for status, n in sorted(statuses.items(), key=str))
     log(
         f"concurrency: {commenters} commenters for {elapsed:.0f} s: {sum(statuses.values())} answers ({answers}), "
-        f"{len(acked)} acknowledged ({len(acked) / elapsed:.1f}/s), {len(stored)} stored; acknowledged but not stored "
-        f"exactly once: {len(missing)}; stored twice: {len(twice)}; sent again: {resent[0]}; unacknowledged: "
-        f"{len(unacked)} ({unacked_stored} of them stored, once); 5xx or no answer: {server_errors} "
-        f"→ {'OK' if ok else 'FAILED'}"
+        f"{len(seen.acked)} acknowledged ({len(seen.acked) / elapsed:.1f}/s), {len(stored)} stored; acknowledged "
+        f"but not stored exactly once: {len(missing)}; stored twice: {len(twice)}; sent again: {seen.resent}; "
+        f"unacknowledged: {len(seen.unacked)} ({unacked_stored} of them stored, once); 5xx or no answer: "
+        f"{server_errors} → {'OK' if ok else 'FAILED'}"
     )
     return bool(ok)
 
@@ -83,8 +95,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     options = parser.parse_args(argv)
     env = {"COMMENTS_RATE_PER_MINUTE": "1000000", "COMMENTS_RATE_PER_HOUR": "1000000"}
-    with Stack(readers=options.commenters, env_extra=env) as stack:
-        ok = run(stack, options.commenters, options.seconds)
+    with ProofStack(readers=options.commenters, env_extra=env) as stack:
+        ok = comment_concurrently(stack, options.commenters, options.seconds)
     return 0 if ok else 1
 
 

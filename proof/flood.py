@@ -20,15 +20,18 @@ import time
 import uuid
 from collections import Counter
 
+from bench.client import fetch
 from proof.forms import form_data
-from proof.stack import Paced, Stack, fetch, log
+from proof.stack import PacedRunner, ProofStack, log
 
 RATE_PER_MINUTE = 3  # the settings' defaults (COMMENTS_RATE_PER_MINUTE / _PER_HOUR), left as they are here
 RATE_PER_HOUR = 20
 SIGNUP_LIMIT = 5  # config/settings.py ACCOUNT_RATE_LIMITS["signup"] = "5/h/ip"
 
 
-class Tally:
+class AnswerTally:
+    """The answers to a flood: how many of each HTTP status, and of each error (no answer at all)."""
+
     def __init__(self):
         self.statuses: Counter = Counter()
         self.errors: Counter = Counter()
@@ -51,18 +54,18 @@ class Tally:
         return ", ".join(parts)
 
 
-def _send(tally: Tally, call) -> None:
+def _send(tally: AnswerTally, call) -> None:
     try:
         tally.add(call().status)
     except Exception as error:  # noqa: BLE001 (a refused connection or a timeout is a figure too)
         tally.add(error=type(error).__name__)
 
 
-def flood_comments(stack: Stack, requests: int, seconds: float) -> bool:
+def flood_comments(stack: ProofStack, requests: int, seconds: float) -> bool:
     reader = stack.reader(0)
-    tally = Tally()
+    tally = AnswerTally()
     started = time.time()
-    Paced(requests, seconds).run(
+    PacedRunner(requests, seconds).run(
         lambda i: _send(tally, lambda: stack.comment(reader, f"Flot numéro {i} : toujours plus.", uuid.uuid4()))
     )
     minutes = math.floor(time.time() / 60) - math.floor(started / 60) + 1
@@ -76,11 +79,11 @@ def flood_comments(stack: Stack, requests: int, seconds: float) -> bool:
     return ok
 
 
-def flood_signup(stack: Stack, requests: int, seconds: float) -> bool:
+def flood_signup(stack: ProofStack, requests: int, seconds: float) -> bool:
     page = fetch(stack.port, "/comptes/signup/")
     cookies = page.cookies()
     template = form_data(page.body, email="x@proof.localhost", password1="x", password2="x", display_name="x")
-    tally = Tally()
+    tally = AnswerTally()
     before = int(stack.sql("SELECT count(*) FROM accounts_user"))
 
     def signup(i):
@@ -88,7 +91,7 @@ def flood_signup(stack: Stack, requests: int, seconds: float) -> bool:
                 "password1": "un-mot-de-passe-long-2026", "password2": "un-mot-de-passe-long-2026"}  # fmt: skip
         return fetch(stack.port, "/comptes/signup/", method="POST", cookies=cookies, form=form)
 
-    Paced(requests, seconds).run(lambda i: _send(tally, lambda: signup(i)))
+    PacedRunner(requests, seconds).run(lambda i: _send(tally, lambda: signup(i)))
     made = int(stack.sql("SELECT count(*) FROM accounts_user")) - before
     ok = made <= SIGNUP_LIMIT and tally.statuses[429] >= requests - SIGNUP_LIMIT and tally.server_errors == 0
     log(f"signup: {requests} sign-ups from one address: {made} accounts made (limit {SIGNUP_LIMIT}/h/ip), "
@@ -96,11 +99,11 @@ def flood_signup(stack: Stack, requests: int, seconds: float) -> bool:
     return ok
 
 
-def flood_login(stack: Stack, requests: int, seconds: float, *, path: str, name: str) -> bool:
+def flood_login(stack: ProofStack, requests: int, seconds: float, *, path: str, name: str) -> bool:
     page = fetch(stack.port, "/comptes/login/")
     cookies = page.cookies()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
-    tally = Tally()
+    tally = AnswerTally()
     sessions, blocked = [], []
 
     def attempt(i):
@@ -113,7 +116,7 @@ def flood_login(stack: Stack, requests: int, seconds: float, *, path: str, name:
             blocked.append(i)  # allauth's login_failed limit: the form answers without checking the password
         return response
 
-    Paced(requests, seconds).run(lambda i: _send(tally, lambda: attempt(i)))
+    PacedRunner(requests, seconds).run(lambda i: _send(tally, lambda: attempt(i)))
     checked = tally.statuses[200] - len(blocked)  # the form shown again with « wrong password »: a password checked
     if name == "admin":
         ok = not sessions and checked == 0 and tally.server_errors == 0
@@ -134,7 +137,7 @@ def main(argv=None) -> int:
     options = parser.parse_args(argv)
     only = options.only.split(",")
     results = {}
-    with Stack(readers=1) as stack:
+    with ProofStack(readers=1) as stack:
         if "comments" in only:
             results["comments"] = flood_comments(stack, options.requests, options.seconds)
         if "signup" in only:

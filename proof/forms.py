@@ -3,7 +3,9 @@
 from html.parser import HTMLParser
 
 
-class _Forms(HTMLParser):
+class _FormFieldsParser(HTMLParser):
+    """Each form of a page as the list of (name, value) a browser would send for it."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[list[tuple[str, str]]] = []
@@ -50,7 +52,7 @@ class _Forms(HTMLParser):
 
 def form_data(html: str, **changes) -> dict:
     """What the page's form holding every field named in `changes` would send, with `changes` applied."""
-    parser = _Forms()
+    parser = _FormFieldsParser()
     parser.feed(html)
     for fields in parser.forms:
         names = {name for name, _ in fields}

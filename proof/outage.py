@@ -17,27 +17,39 @@ import threading
 import time
 import uuid
 
-from proof.stack import Stack, acknowledged, fetch, log, pg_ctl, redis_start, redis_stop
+from bench.client import fetch
+from proof.stack import ProofStack, acknowledged, log, pg_ctl, redis_start, redis_stop
 
 FIRST_SUCCESS_WITHIN = 5.0
 
 
-class Journal:
+class AnswerJournal:
     """Every answer with its time: (t, kind, status or error name, key, acknowledged)."""
 
     def __init__(self):
         self.rows: list[tuple[float, str, object, str, bool]] = []
         self.lock = threading.Lock()
+        self.acked: set[str] = set()  # the submission keys of the acknowledged comments
 
     def add(self, *row):
         with self.lock:
             self.rows.append(row)
 
 
-def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: float) -> bool:
-    readers = [stack.reader(n) for n in range(commenters)]
-    journal, stop = Journal(), threading.Event()
-    acked: set[str] = set()
+def postgres_outage(stack: ProofStack, *, commenters: int, seconds: float, down: float) -> bool:
+    journal, stop = AnswerJournal(), threading.Event()
+    threads = start_load(stack, [stack.reader(n) for n in range(commenters)], journal, stop)
+    time.sleep(seconds / 2 - down / 2)
+    stopped, back = postgres_down(down)
+    time.sleep(max(seconds / 2 - down / 2, 8))
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    return judge_postgres_outage(stack, journal, stopped=stopped, back=back)
+
+
+def start_load(stack: ProofStack, readers: list, journal: AnswerJournal, stop: threading.Event) -> list:
+    """Each reader commenting, and three anonymous readers reading the post, until `stop` is set."""
 
     def commenter(reader):
         n = 0
@@ -53,7 +65,7 @@ def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: floa
                 status, ok = type(error).__name__, False
             journal.add(time.monotonic(), "comment", status, str(key), ok)
             if ok:
-                acked.add(str(key))
+                journal.acked.add(str(key))
             time.sleep(0.2)
 
     def anonymous_reader():
@@ -69,7 +81,11 @@ def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: floa
     threads += [threading.Thread(target=anonymous_reader, daemon=True) for _ in range(3)]
     for thread in threads:
         thread.start()
-    time.sleep(seconds / 2 - down / 2)
+    return threads
+
+
+def postgres_down(down: float) -> tuple[float, float]:
+    """Stop PostgreSQL for `down` seconds, then start it; when it was stopped, and when back."""
     log(f"stopping PostgreSQL for {down:.0f} s")
     stopping = time.monotonic()
     pg_ctl("stop")
@@ -78,17 +94,17 @@ def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: floa
     pg_ctl("start")
     back = time.monotonic()
     log(f"PostgreSQL back after {back - stopping:.1f} s")
-    time.sleep(max(seconds / 2 - down / 2, 8))
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=30)
+    return stopped, back
 
+
+def judge_postgres_outage(stack: ProofStack, journal: AnswerJournal, *, stopped: float, back: float) -> bool:
+    """503s (or cached pages) during the outage, no 500 ever, comments again soon after, none lost."""
     during = [row for row in journal.rows if stopped <= row[0] <= back]
     bad_during = [row for row in during if row[2] not in {503, 200, 302}]
     everywhere_bad = [row for row in journal.rows if isinstance(row[2], str) or row[2] >= 500 and row[2] != 503]
     first = min((row[0] for row in journal.rows if row[1] == "comment" and row[4] and row[0] > back), default=None)
     stored = set(stack.sql("SELECT submission_key FROM comments_comment").split())
-    lost = acked - stored
+    lost = journal.acked - stored
     duplicates = stack.sql(
         "SELECT count(*) FROM (SELECT submission_key FROM comments_comment GROUP BY 1 HAVING count(*) > 1) d"
     )
@@ -97,15 +113,16 @@ def postgres_outage(stack: Stack, *, commenters: int, seconds: float, down: floa
     in_time = first is not None and first - back <= FIRST_SUCCESS_WITHIN
     ok = not bad_during and not everywhere_bad and in_time and not lost and duplicates == "0"
     log(
-        f"postgres: {len(journal.rows)} answers, {len(acked)} comments acknowledged; during the {back - stopped:.1f} s "
-        f"outage: {statuses_during}; other than 503 / cached page: {len(bad_during)}; 500s, 502s or errors: "
-        f"{len(everywhere_bad)} {_count(r[2] for r in everywhere_bad)}; first comment stored {first_after} after "
-        f"the restart; acknowledged but lost: {len(lost)}; stored twice: {duplicates} → {'OK' if ok else 'FAILED'}"
+        f"postgres: {len(journal.rows)} answers, {len(journal.acked)} comments acknowledged; during the "
+        f"{back - stopped:.1f} s outage: {statuses_during}; other than 503 / cached page: {len(bad_during)}; 500s, "
+        f"502s or errors: {len(everywhere_bad)} {_count(r[2] for r in everywhere_bad)}; first comment stored "
+        f"{first_after} after the restart; acknowledged but lost: {len(lost)}; stored twice: {duplicates} "
+        f"→ {'OK' if ok else 'FAILED'}"
     )
     return ok
 
 
-def redis_outage(stack: Stack) -> bool:
+def redis_outage(stack: ProofStack) -> bool:
     reader = stack.reader(0)
     before = int(stack.sql("SELECT count(*) FROM comments_comment"))
     log("shutting Redis down")
@@ -160,7 +177,7 @@ def main(argv=None) -> int:
         parser.error("--down is 1 to 10 seconds: the PostgreSQL server is the machine's, shared.")
     results = {}
     env = {"COMMENTS_RATE_PER_MINUTE": "1000000", "COMMENTS_RATE_PER_HOUR": "1000000"}
-    with Stack(readers=options.commenters, env_extra=env) as stack:
+    with ProofStack(readers=options.commenters, env_extra=env) as stack:
         if "redis" in options.only:
             results["redis"] = redis_outage(stack)
         if "postgres" in options.only:

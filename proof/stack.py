@@ -1,48 +1,44 @@
 """The production stack on loopback for the proof scenarios: gunicorn, PostgreSQL, Redis.
 
-It reuses bench/run.py's helpers (processes, HTTP, psql) and builds its own database
-(`causerie_proof`, created then dropped) and Redis database (13), so a benchmark can run
-beside it. Readers are seeded with ready sessions: logging 50 people in through the form
-would itself hit the login rate limit the flood scenario checks.
+It is built from bench/stack.py's pieces (processes, the production environment, databases,
+gunicorn) with its own database (`causerie_proof`, created then dropped) and Redis database
+(13), so a benchmark can run beside it; no nginx. Readers are seeded with ready sessions:
+logging 50 people in through the form would itself hit the login rate limit the flood
+scenario checks.
 """
 
 import contextlib
 import json
-import os
 import re
-import secrets
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
-import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
 
-from bench.run import DB_ROLE as ROLE
-from bench.run import (
-    HOST,
-    PG_PORT,
-    PYTHON,
-    ROOT,
+from bench.client import HOST, Response, fetch
+from bench.stack import (
     BenchError,
-    Processes,
-    Response,
-    environment_without_settings,
+    ChildProcesses,
+    create_database,
+    drop_database,
     free_port,
+    manage,
+    postgres_cluster,
+    production_env,
     psql,
+    start_gunicorn,
     wait_for,
 )
-from bench.run import fetch as _fetch
 
 DB_NAME = "causerie_proof"
 REDIS_DB = 13
 PASSWORD = "preuve-motdepasse-42"  # noqa: S105 (throwaway accounts on a throwaway database)
-PG_VERSION_DIR = Path("/etc/postgresql")
 
 SEED = """
 import json, sys
@@ -76,12 +72,8 @@ def log(message: str) -> None:
     print(f"[proof {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def fetch(port: int, path: str, **kwargs) -> Response:
-    return _fetch(port, path, **kwargs)
-
-
 @dataclass
-class Reader:
+class LoggedInReader:
     """A logged-in reader: their cookies and the CSRF token of the post page's form."""
 
     email: str
@@ -90,11 +82,14 @@ class Reader:
 
 
 @dataclass
-class Stack:
+class ProofStack:
+    """The proof's stack, as a context manager: up on entry (seeded: one post, `readers` logged-in
+    readers), down on exit, even when starting it failed half-way."""
+
     env_extra: dict = field(default_factory=dict)
     readers: int = 1
     workers: int = 3
-    procs: Processes = field(default_factory=Processes)
+    procs: ChildProcesses = field(default_factory=ChildProcesses)
     tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="causerie-proof-")))
     port: int = 0
     env: dict = field(default_factory=dict)
@@ -119,29 +114,21 @@ class Stack:
 
     def start(self) -> None:
         redis.Redis.from_url(self.redis_url, socket_timeout=2).flushdb()
-        psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        psql(f"CREATE DATABASE {DB_NAME}")
+        create_database(DB_NAME)
         self.db_created = True
-        env = environment_without_settings()
         self.port = free_port()
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-            DATABASE_URL=f"postgres://{ROLE}@{HOST}:{PG_PORT}/{DB_NAME}",
-            REDIS_URL=self.redis_url,
-            DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_STAFF_REQUIRE_MFA="0",
-            DJANGO_STATIC_ROOT=str(self.tmp / "static"),
+        self.env = production_env(
+            settings="config.settings",
+            database=DB_NAME,
+            redis_url=self.redis_url,
+            port=self.port,
+            static_root=self.tmp / "static",
             DJANGO_TASKS_BACKEND="immediate",  # no worker here: e-mails are sent (to the console) at once
             EMAIL_URL="console://",
-            GUNICORN_BIND=f"{HOST}:{self.port}",
             GUNICORN_WORKERS=str(self.workers),
             GUNICORN_LOGLEVEL="warning",
-            PYTHONUNBUFFERED="1",
             **self.env_extra,
         )
-        self.env = env
         log(f"migrate and collectstatic into {DB_NAME}")
         self.manage("migrate", "--noinput", timeout=600)
         self.manage("collectstatic", "--noinput", timeout=600)
@@ -150,46 +137,34 @@ class Stack:
         seed = json.loads(out.split("SEED", 1)[1])
         self.post_id, self.post_path, self.sessions = seed["post"], seed["path"], seed["sessions"]
         log(f"gunicorn on {HOST}:{self.port} ({self.workers} workers)")
-        self.procs.start(
-            "gunicorn",
-            [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "config" / "gunicorn.conf.py")],
-            log_path=self.tmp / "gunicorn.log",
-            cwd=ROOT,
-            env=self.env,
-        )
-        wait_for(
-            lambda: self.procs.check_alive() or fetch(self.port, "/healthz", timeout=5).status == 200, "gunicorn", 60
+        start_gunicorn(
+            self.procs, env=self.env, port=self.port, log_path=self.tmp / "gunicorn.log", ready_path="/healthz"
         )
 
     def stop(self) -> None:
         self.procs.stop_all()
         if self.db_created:
             with contextlib.suppress(BenchError, subprocess.TimeoutExpired):
-                psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+                drop_database(DB_NAME)
         with contextlib.suppress(redis.RedisError):
             redis.Redis.from_url(self.redis_url, socket_timeout=2).flushdb()
         log(f"gunicorn's log: {self.tmp / 'gunicorn.log'}")
 
     def manage(self, *args: str, timeout: float) -> str:
-        result = subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout
-        )
-        if result.returncode != 0:
-            raise BenchError(f"manage.py {args[0]} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-        return result.stdout
+        return manage(*args, env=self.env, timeout=timeout)
 
     def sql(self, query: str) -> str:
         return psql(query, database=DB_NAME)
 
     # Readers ---------------------------------------------------------------------------------
 
-    def reader(self, n: int) -> Reader:
+    def reader(self, n: int) -> LoggedInReader:
         email = f"lecteur{n}@proof.localhost"
-        reader = Reader(email, {"sessionid": self.sessions[email]})
+        reader = LoggedInReader(email, {"sessionid": self.sessions[email]})
         self.refresh_token(reader)
         return reader
 
-    def refresh_token(self, reader: Reader) -> None:
+    def refresh_token(self, reader: LoggedInReader) -> None:
         page = fetch(self.port, self.post_path, cookies=reader.cookies)
         reader.cookies = page.cookies(reader.cookies)
         found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
@@ -197,7 +172,7 @@ class Stack:
             raise BenchError(f"No comment form for {reader.email} (HTTP {page.status}).")
         reader.token = found.group(1)
 
-    def comment(self, reader: Reader, body: str, key: uuid.UUID, *, timeout: float = 15) -> Response:
+    def comment(self, reader: LoggedInReader, body: str, key: uuid.UUID, *, timeout: float = 15) -> Response:
         form = {"csrfmiddlewaretoken": reader.token, "body": body, "submission_key": str(key), "parent": "",
                 "website": ""}  # fmt: skip
         path = f"/commentaires/billets/{self.post_id}/"
@@ -209,7 +184,7 @@ def acknowledged(response: Response) -> bool:
     return response.status == 302 and "#comment-" in (response.header("Location") or "")
 
 
-class Paced:
+class PacedRunner:
     """Run `job(i)` `count` times spread evenly over `seconds`, from `threads` threads; bounded in time."""
 
     def __init__(self, count: int, seconds: float, threads: int = 8):
@@ -238,12 +213,8 @@ class Paced:
             thread.join(timeout=self.seconds + 120)
 
 
-def postgres_cluster() -> tuple[str, str]:
-    version = sorted(os.listdir(PG_VERSION_DIR), key=lambda v: [int(p) for p in v.split(".")])[-1]
-    return version, "main"
-
-
 def pg_ctl(action: str) -> None:
+    """Stop or start the machine's PostgreSQL cluster (the outage scenario)."""
     version, cluster = postgres_cluster()
     subprocess.run(  # noqa: S603
         ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, action],  # noqa: S607
@@ -265,7 +236,3 @@ def redis_start() -> None:
         check=True, timeout=30,
     )  # fmt: skip
     wait_for(lambda: redis.Redis(host=HOST, socket_timeout=1).ping(), "redis-server", 15)
-
-
-def quote(text: str) -> str:
-    return urllib.parse.quote(text, safe="")

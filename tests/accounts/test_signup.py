@@ -5,7 +5,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
+from accounts.forms import SignupDisplayNameForm
 from accounts.models import User
+from accounts.signup import HoneypotSignupForm
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +24,12 @@ def confirmation_link(message) -> str:
 
 
 class TestSignup:
+    def test_the_page_shows_allauths_form_with_the_honeypot_and_the_display_name(self, client):
+        form = client.get(reverse("account_signup")).context["form"]
+        assert isinstance(form, HoneypotSignupForm)
+        assert isinstance(form, SignupDisplayNameForm)  # allauth's form inherits ACCOUNT_SIGNUP_FORM_CLASS
+        assert list(form.fields)[0] == "display_name"
+
     def test_signup_needs_a_display_name(self, client):
         response = client.post(reverse("account_signup"), {**SIGNUP, "display_name": ""})
         assert response.status_code == 200

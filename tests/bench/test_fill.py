@@ -1,17 +1,23 @@
 """The benchmark's tools, at a tiny scale: bench_fill's counts and refusals, and the floor view's queries.
 
-Nothing here is timed: the figures come from `make bench` (docs/performance.md).
+Nothing here is timed: the figures come from `make bench` (docs/performance.md). `bench_fill` is a
+command of the `bench` app, which only bench/settings.py installs: it is called here as a command object.
 """
 
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands
 from django.db.models import Max
 
+import bench.settings
 from accounts.models import User
 from bench import fill
+from bench.management.commands.bench_fill import Command as BenchFillCommand
 from blog.models import Post
 from comments.models import Comment, ModerationEvent
 from tests.factories import PostFactory
@@ -21,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def bench_fill(**options):
     out = StringIO()
-    call_command("bench_fill", stdout=out, **{"i_know": True, **options})
+    call_command(BenchFillCommand(), stdout=out, **{"i_know": True, **options})
     return out.getvalue()
 
 
@@ -83,8 +89,27 @@ class TestBenchFill:
     def test_refuses_production_settings_unless_told(self, settings):
         settings.DEBUG = False
         with pytest.raises(CommandError, match="DEBUG is off"):
-            call_command("bench_fill", posts=1, stdout=StringIO())
+            call_command(BenchFillCommand(), posts=1, stdout=StringIO())
         assert not Post.objects.exists()
+
+
+class TestWhereTheCommandLives:
+    def test_only_the_bench_settings_install_it(self):
+        assert "bench" in bench.settings.INSTALLED_APPS
+        assert "bench_fill" not in get_commands()  # the site's own settings: no benchmark command
+
+    def test_manage_py_finds_it_under_the_bench_settings(self):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "1"}
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "bench_fill", "--help"],
+            cwd=bench.settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "--queue-million" in result.stdout
 
 
 class TestQueue:

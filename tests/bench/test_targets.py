@@ -1,15 +1,16 @@
-"""bench/run.py's verdict on the issue's targets, from the rows of a run (no load is generated here)."""
-
-import argparse
-from pathlib import Path
+"""The benchmark's verdict on the issue's targets (bench/targets.py) and its table (bench/report.py),
+from the measurements of a run (no load is generated here)."""
 
 import pytest
 
-from bench.run import Bench, Load, Row
+from bench.report import RunReport
+from bench.scenarios import Measurement
+from bench.targets import targets
+from bench.wrk import WrkResult
 
 
 def row(key, rps, p99, *, errors=0, connections=32):
-    return Row(key, key, "nginx", connections, Load(rps, p99 / 2, p99, int(rps * 10), errors, ""))
+    return Measurement(key, key, "nginx", connections, WrkResult(rps, p99 / 2, p99, int(rps * 10), errors, ""))
 
 
 def verdict(**changes) -> list[bool]:
@@ -23,8 +24,7 @@ def verdict(**changes) -> list[bool]:
         "comment-paced": row("comment-paced", 19.5, 45, connections=20),
     }
     rows.update(changes)
-    bench = Bench(options=argparse.Namespace(), tmp=Path("/nonexistent"), rows=list(rows.values()))
-    return [met for _label, _figure, met in bench.targets()]
+    return [met for _label, _figure, met in targets(list(rows.values()))]
 
 
 class TestTargets:
@@ -50,13 +50,27 @@ class TestTargets:
         assert results.count(False) == 1
 
     def test_the_flat_out_run_is_reported_with_its_queue_not_judged(self):
-        bench = Bench(options=argparse.Namespace(), tmp=Path("/nonexistent"))
-        bench.rows = [
+        measurements = [
             row(key, 1, 1)
             for key in ("ceiling", "floor", "post-nginx", "post-gunicorn", "reader-gunicorn", "comment-paced")
         ]
-        bench.rows.append(row("comment", 80, 700, connections=20))
-        figure = bench.targets()[3][1]
+        measurements.append(row("comment", 80, 700, connections=20))
+        figure = targets(measurements)[3].measured
         assert "flat out (20 connections, no pause): p99 700.0 ms at 80.0 POST/s" in figure
         assert "the queue alone is 250 ms a request" in figure
         assert verdict(comment=row("comment", 80, 700, connections=20))[3] is True
+
+
+class TestTable:
+    def test_ratios_to_ceiling_and_floor_except_for_the_paced_run(self):
+        report = RunReport(
+            [row("ceiling", 16_000, 6), row("floor", 25, 2_000), row("post-nginx", 8_000, 7),
+             row("comment-paced", 19.5, 45, connections=20)],
+            duration=10,
+            warmup=2,
+        )  # fmt: skip
+        post, paced = report.table()[2], report.table()[3]
+        assert post[:4] == ["post-nginx", "nginx", "32", "8,000"]
+        assert post[8:10] == ["0.500", "320.0×"]
+        assert paced[3] == "19.5"
+        assert paced[8:10] == ["—", "—"]

@@ -2,11 +2,11 @@
 
 import time
 
-from bench.run import Response
-from proof.flood import Tally
+from bench.client import Response
+from proof.flood import AnswerTally
 from proof.forms import form_data
 from proof.outage import _count
-from proof.stack import Paced, acknowledged
+from proof.stack import PacedRunner, acknowledged
 
 
 class TestAcknowledged:
@@ -19,17 +19,17 @@ class TestAcknowledged:
         assert not acknowledged(Response(503, [], ""))
 
 
-class TestPaced:
+class TestPacedRunner:
     def test_runs_each_job_once_spread_over_the_time(self):
         seen, started = [], time.monotonic()
-        Paced(20, 0.4, threads=4).run(lambda i: seen.append(i))
+        PacedRunner(20, 0.4, threads=4).run(lambda i: seen.append(i))
         assert sorted(seen) == list(range(20))
         assert 0.3 <= time.monotonic() - started < 3
 
 
-class TestTally:
+class TestAnswerTally:
     def test_counts_statuses_and_errors(self):
-        tally = Tally()
+        tally = AnswerTally()
         for status in (302, 429, 429, 503):
             tally.add(status)
         tally.add(error="TimeoutError")
