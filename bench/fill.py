@@ -6,7 +6,7 @@ tells a database that holds anything else. Bulk inserts bypass `save()`: the der
 fields (`body_html`, `link_domains`) and the posts' approved-comment counts are set here.
 Used by the `bench_fill` command (bench/management/commands/, under `bench.settings`) that `bench/run.py` runs.
 
-Over 400 lines, and three functions over 40 (`_make_approved_comments`, `fill_queue`, `_queue_sql`):
+Why not split: over 400 lines, and three functions over 40 (`_make_approved_comments`, `fill_queue`, `_queue_sql`):
 it is one recipe, a third of it sample text and SQL, and each of those functions is one step — thread
 the replies then write them parents first; write the queue the PostgreSQL way or the portable way;
 one INSERT … SELECT — that reads best in one piece.

@@ -149,10 +149,7 @@ class LoadScenarios:
             queries, notes = self.sample_queries(path, cookies=cookies) if key != "ceiling" else ("—", [])
         else:
             queries, notes = queries
-        if load.errors:
-            notes.append(f"errors: {load.error_detail}" + (f" (HTTP {load.statuses})" if load.statuses else ""))
-        if not load.requests:
-            notes.append(f"no request completed within the {duration} s")
+        notes += _load_notes(load, duration)
         measurement = Measurement(key, scenario, via, connections, load, queries, hits, notes)
         self.measurements.append(measurement)
         log(
@@ -271,3 +268,13 @@ class LoadScenarios:
             f"nginx micro-cache on that page, two requests in a row: {through.header('X-Cache-Status')}, "
             f"{second.header('X-Cache-Status')}"
         )
+
+
+def _load_notes(load, duration) -> list[str]:
+    """What went wrong in a wrk run, for the table's notes."""
+    notes = []
+    if load.errors:
+        notes.append(f"errors: {load.error_detail}" + (f" (HTTP {load.statuses})" if load.statuses else ""))
+    if not load.requests:
+        notes.append(f"no request completed within the {duration} s")
+    return notes

@@ -69,7 +69,10 @@ def comment_concurrently(stack: ProofStack, commenters: int, seconds: float) -> 
 
 
 def judge(stack: ProofStack, seen: Submissions, *, commenters: int, elapsed: float) -> bool:
-    """Every acknowledged comment stored exactly once, no submission key twice, no 5xx."""
+    """Every acknowledged comment stored exactly once, no submission key twice, no 5xx.
+
+    Why not split: the verdict's terms and the one log line that gives each of them read best together.
+    """
     rows = stack.sql("SELECT submission_key, count(*) FROM comments_comment GROUP BY 1").split()
     stored = {key: int(count) for key, count in (row.split("|") for row in rows)}
     missing = [key for key in seen.acked if stored.get(key, 0) != 1]

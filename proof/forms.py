@@ -23,12 +23,7 @@ class _FormFieldsParser(HTMLParser):
             return
         fields = self.forms[-1]
         if tag == "input" and "name" in attrs:
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "image", "file", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            fields.append((attrs["name"], attrs.get("value", "on" if kind == "checkbox" else "")))
+            fields.extend(_input_field(attrs))
         elif tag == "textarea" and "name" in attrs:
             self.textarea = [attrs["name"], ""]
         elif tag == "select" and "name" in attrs:
@@ -48,6 +43,16 @@ class _FormFieldsParser(HTMLParser):
             self.select = None
         elif tag == "form":
             self.inside = False
+
+
+def _input_field(attrs: dict) -> list[tuple[str, str]]:
+    """The (name, value) an <input> sends, if it sends one: not a button or a file, a box only when checked."""
+    kind = attrs.get("type", "text")
+    if kind in {"submit", "button", "image", "file", "reset"}:
+        return []
+    if kind in {"checkbox", "radio"} and "checked" not in attrs:
+        return []
+    return [(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))]
 
 
 def form_data(html: str, **changes) -> dict:

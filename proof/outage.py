@@ -98,7 +98,10 @@ def postgres_down(down: float) -> tuple[float, float]:
 
 
 def judge_postgres_outage(stack: ProofStack, journal: AnswerJournal, *, stopped: float, back: float) -> bool:
-    """503s (or cached pages) during the outage, no 500 ever, comments again soon after, none lost."""
+    """503s (or cached pages) during the outage, no 500 ever, comments again soon after, none lost.
+
+    Why not split: the verdict's five terms and the one log line that gives each of them read best together.
+    """
     during = [row for row in journal.rows if stopped <= row[0] <= back]
     bad_during = [row for row in during if row[2] not in {503, 200, 302}]
     everywhere_bad = [row for row in journal.rows if isinstance(row[2], str) or row[2] >= 500 and row[2] != 503]
