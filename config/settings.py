@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
             ],
+            # {% personal_hole %} and {% thread_hole %}: the holes of cached pages (caching/pages.py).
+            "libraries": {"caching": "caching.pages"},
         },
     },
 ]
@@ -416,7 +418,7 @@ BLOG_PAGE_FRONT_CACHE = "pages-front"
 # comments version (comments/templatetags/comments.py), a page frame for logged-in readers at one
 # page state (blog/views.py) — each process also keeps in its own memory: no round trip, no unpickling.
 CACHES["local"] = {
-    "BACKEND": "config.cache.ProcessMemoryCache",
+    "BACKEND": "caching.backends.ProcessMemoryCache",
     "LOCATION": "local",
     "OPTIONS": {"MAX_ENTRIES": 100},  # a thread ~300 KiB, a frame ~50 KiB: at most ~30 MB a process
 }
@@ -430,6 +432,6 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
 
 # --- proof (outages) ---
 # Redis down: a cache read is a miss and a write is skipped, so pages and sessions come from the
-# database; the comment rate limit still cannot count, so posting fails closed (config/cache.py).
+# database; the comment rate limit still cannot count, so posting fails closed (caching/backends.py).
 if REDIS_URL:
-    CACHES["default"]["BACKEND"] = "config.cache.DegradableRedisCache"
+    CACHES["default"]["BACKEND"] = "caching.backends.DegradableRedisCache"

@@ -312,7 +312,7 @@ class TestReaderFrame:
     @staticmethod
     def frames() -> list[str]:
         local = caches[settings.BLOG_PAGE_FRAME_CACHE]
-        return [value for key, value in local._cache.items() if ":frame:" in key]
+        return [value for key, value in local.items() if ":frame:" in key]
 
     def test_each_reader_gets_their_own_header_form_and_token(self, post, reader, moderator):
         first, second, staff = Client(), Client(), Client()

@@ -1,9 +1,9 @@
-"""config.cache.ProcessMemoryCache: a process's own memory for values that never change once stored."""
+"""caching.backends.ProcessMemoryCache: a process's own memory for values that never change once stored."""
 
 import pytest
 from django.core.cache import caches
 
-from config.cache import ProcessMemoryCache
+from caching.backends import ProcessMemoryCache
 
 
 @pytest.fixture
