@@ -17,7 +17,6 @@ from blog.models import Post
 from blog.views import PostDetailView
 from comments.models import Comment, Report
 from comments.services import (
-    _refresh_post,
     comment_approve,
     comment_delete,
     comment_edit,
@@ -25,6 +24,7 @@ from comments.services import (
     comment_reject,
     comment_report,
     comment_submit,
+    post_refresh_comments,
 )
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -96,7 +96,7 @@ class TestCommentsVersion:
         CommentFactory(post=post)  # pending
         Post.objects.filter(pk=post.pk).update(approved_comment_count=7)
         with django_assert_num_queries(1):
-            _refresh_post(post.pk)
+            post_refresh_comments(post_id=post.pk)
         post.refresh_from_db()
         assert post.approved_comment_count == 1
         assert post.comments_version == 1
