@@ -230,19 +230,18 @@ class PageCacheMixin:
     def _cacheable_query(self) -> bool:
         return bool(self.cacheable_query.fullmatch(self.request.META.get("QUERY_STRING", "")))
 
-    def _front_entry_key(self, request):
+    def _front_entry_key(self):
         """The front entry's key for this request, or None when it may have none."""
+        request = self.request
         if not settings.BLOG_PAGE_FRONT_SECONDS or request.method not in ("GET", "HEAD"):
             return None
-        if not self.cacheable_query.fullmatch(request.META.get("QUERY_STRING", "")):
-            return None
-        if request.user.is_authenticated or len(get_messages(request)):
+        if not self._cacheable_query() or request.user.is_authenticated or len(get_messages(request)):
             return None
         return _front_key(request)
 
     def dispatch(self, request, *args, **kwargs):
         # The front entry: this URL's last public answer, served before any query.
-        front = self._front_entry_key(request)
+        front = self._front_entry_key()
         if front is not None:
             entry = _front_cache().get(front)
             if entry is not None:
@@ -306,7 +305,7 @@ class PageCacheMixin:
     def _anonymous_page(self, state, etag=None, timestamp=None):
         request = self.request
         timeout = settings.BLOG_PAGE_CACHE_SECONDS
-        front = self._front_entry_key(request)
+        front = self._front_entry_key()
         key = None
         if timeout and self._cacheable_query():
             key = _page_key(state)

@@ -5,6 +5,11 @@ the environment, and nowhere else. A fresh clone runs with `DJANGO_DEBUG=1`
 and nothing more: SQLite in `db.sqlite3`, local-memory cache, e-mails on the console,
 background tasks run immediately, media on the local disk. docs/deploy.md shows
 a production set-up.
+
+It reads top to bottom, one block a concern (security, apps and middleware, database,
+caches, accounts, mail and tasks, languages, files, headers, comments): each setting is
+written once, in its block, beside the environment variable that changes it. That is
+also why the file runs past 400 lines: one place for all of them.
 """
 
 import os
