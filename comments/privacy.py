@@ -5,7 +5,7 @@
 - erasure: comments removed through `comment_delete` (a comment with replies becomes
   « Commentaire supprimé ») or, when the user keeps them, published ones handed to the one
   « Compte supprimé » account; either way the posts' counters and cached threads follow through
-  the services' `_refresh_post`;
+  the services' `post_refresh_comments`;
 - a change of name or avatar makes the threads where the user's published comments appear again.
 """
 
@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts import privacy
 from accounts.models import User
 from comments.models import Comment, Report
-from comments.services import _refresh_post, comment_delete
+from comments.services import comment_delete, post_refresh_comments
 
 
 def register() -> None:
@@ -84,11 +84,11 @@ def erase_comments(user, *, keep_contributions: bool) -> None:
         post_ids = set(kept.filter(status=Comment.Status.APPROVED).values_list("post_id", flat=True))
         kept.update(author=deleted_account, notify_replies=False, pending_body="", submission_key=None)
         for post_id in sorted(post_ids):
-            _refresh_post(post_id)
+            post_refresh_comments(post_id=post_id)
 
 
 def refresh_threads(user) -> None:
     """The user's name or avatar changed: the threads showing their published comments are made again."""
     post_ids = Comment.objects.approved().filter(author=user).values_list("post_id", flat=True).distinct()
     for post_id in sorted(set(post_ids)):
-        _refresh_post(post_id)
+        post_refresh_comments(post_id=post_id)

@@ -129,7 +129,7 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
         _save_hold_reason_rows(comment)
         _log(comment, ModerationEvent.Action.EDITED, author, "")
         if comment.is_approved:
-            _refresh_post(comment.post_id)  # readers see « une modification attend »
+            post_refresh_comments(post_id=comment.post_id)  # readers see « une modification attend »
         transaction.on_commit(lambda: notifications.notify_comment_held(comment))
     return comment
 
@@ -152,7 +152,7 @@ def comment_delete(*, comment: Comment, author) -> Comment | None:
             comment.delete()
             result = None
         if was_approved:
-            _refresh_post(comment.post_id)
+            post_refresh_comments(post_id=comment.post_id)
     return result
 
 
@@ -186,7 +186,7 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
                 locked.save(update_fields=["status", "hold_reasons"])
                 _save_hold_reason_rows(locked)
                 _log(locked, ModerationEvent.Action.REQUEUED, None, message)
-                _refresh_post(locked.post_id)
+                post_refresh_comments(post_id=locked.post_id)
                 transaction.on_commit(lambda: notifications.notify_comment_held(locked))
     return report
 
@@ -241,7 +241,7 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
             locked.save()
             _save_hold_reason_rows(locked)
             _log(locked, ModerationEvent.Action.REJECTED, moderator, reason or _("modification refusée"))
-            _refresh_post(locked.post_id)  # the « une modification attend » note goes
+            post_refresh_comments(post_id=locked.post_id)  # the « une modification attend » note goes
             decided = locked
         elif locked.status == Comment.Status.REJECTED:
             return locked
@@ -439,13 +439,13 @@ def _decide(comment: Comment, moderator, status: str, action: str, reason: str) 
     comment.save()
     _log(comment, action, moderator, reason)
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=comment.moderated_at)
-    _refresh_post(comment.post_id)
+    post_refresh_comments(post_id=comment.post_id)
     return comment
 
 
 def _comment_published(comment: Comment, *, tell_author: bool = True, first_publication: bool = True) -> None:
     """A comment became visible: recount, and tell those who want to know (the others only the first time)."""
-    _refresh_post(comment.post_id)
+    post_refresh_comments(post_id=comment.post_id)
     if tell_author:
         transaction.on_commit(lambda: notifications.notify_comment_decided(comment))
     if first_publication:
@@ -474,13 +474,13 @@ def _log(comment: Comment, action: str, actor, reason: str) -> None:
     ModerationEvent.objects.create(comment=comment, action=action, actor=actor, reason=reason[:300])
 
 
-def _refresh_post(post_id: int) -> None:
+def post_refresh_comments(*, post_id: int) -> None:
     """Tell the post that what readers see of its comments changed, in one UPDATE.
 
     The approved count is recounted there (not incremented), and the comments version
-    goes up: it keys the post's cached comment thread and its page's ETag, so every
-    change readers must see (approval, a published comment's edit, refusal, removal,
-    requeue) calls this.
+    goes up: it keys the post's cached comment thread and its page's state (caching/pages.py:
+    this is how those caches are invalidated), so every change readers must see (approval, a
+    published comment's edit, refusal, removal, requeue, an author's erasure or new name) calls this.
     """
     Post.objects.filter(pk=post_id).update(
         approved_comment_count=Comment.objects.approved_count_per_post(),

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
+from caching.backends import REDIS_UNREACHABLE
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment
-from config.cache import REDIS_UNREACHABLE
 
 
 def _post_page(request, post, form, status):

@@ -5,6 +5,11 @@ the environment, and nowhere else. A fresh clone runs with `DJANGO_DEBUG=1`
 and nothing more: SQLite in `db.sqlite3`, local-memory cache, e-mails on the console,
 background tasks run immediately, media on the local disk. docs/deploy.md shows
 a production set-up.
+
+It reads top to bottom, one block a concern (security, apps and middleware, database,
+caches, accounts, mail and tasks, languages, files, headers, comments): each setting is
+written once, in its block, beside the environment variable that changes it. That is
+also why the file runs past 400 lines: one place for all of them.
 """
 
 import os
@@ -33,14 +38,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("django-insecure-development-only-key" if DEBUG else "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value in "
-            "production, or set DJANGO_DEBUG=1 for local development."
-        )
-    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 (DEBUG only)
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. Set it to a long random value in "
+        "production, or set DJANGO_DEBUG=1 for local development."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",  # see ACCOUNTS_STAFF_REQUIRE_MFA
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,6 +111,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
             ],
+            # {% personal_hole %} and {% thread_hole %}: the holes of cached pages (caching/pages.py).
+            "libraries": {"caching": "caching.pages"},
         },
     },
 ]
@@ -124,23 +130,50 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory unless REDIS_URL names a Redis server shared by every
-# app process (sessions and rate limits must then hold across processes).
-# A deploy id (e.g. the git SHA) in DJANGO_RELEASE changes every ETag and cache key,
-# so a deploy never serves a page or fragment rendered by the previous code.
+# Caches (the rules: caching/pages.py). The shared cache is local memory unless REDIS_URL names a
+# Redis server shared by every app process (sessions and rate limits must then hold across
+# processes). Redis down: a cache read is a miss and a write is skipped, so pages and sessions come
+# from the database; the comment rate limit still cannot count, so posting fails closed
+# (caching/backends.py). A deploy id (e.g. the git SHA) in DJANGO_RELEASE changes every ETag and
+# cache key, so a deploy never serves a page or fragment rendered by the previous code.
 RELEASE = os.environ.get("DJANGO_RELEASE", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "caching.backends.DegradableRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"causerie:{RELEASE}" if RELEASE else "causerie",
         }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    # Each process keeps its front entries in its own memory: no round trip to Redis for them.
+    "pages-front": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages-front",
+        "OPTIONS": {"MAX_ENTRIES": 200},  # a post page is ~140 KiB: at most ~30 MB a process
+    },
+    # What never goes stale, as its key names one state of it — a post's comment thread at one
+    # comments version, a page frame for logged-in readers at one page state — each process also
+    # keeps in its own memory: no round trip, no unpickling.
+    "local": {
+        "BACKEND": "caching.backends.ProcessMemoryCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 100},  # a thread ~300 KiB, a frame ~50 KiB: at most ~30 MB a process
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+BLOG_PAGE_MAX_AGE = int(os.environ.get("BLOG_PAGE_MAX_AGE", "60"))  # Cache-Control max-age, anonymous pages
+BLOG_PAGE_CACHE_SECONDS = int(os.environ.get("BLOG_PAGE_CACHE_SECONDS", "300"))  # server-side page cache; 0: off
+# Anonymous pages: a URL's last public answer is served for this many seconds without a query
+# (the front entry); 0 turns it off. nginx's micro-cache already lags up to BLOG_PAGE_MAX_AGE:
+# this only spares gunicorn the post's query in between. Off under DEBUG.
+BLOG_PAGE_FRONT_SECONDS = int(os.environ.get("BLOG_PAGE_FRONT_SECONDS", "0" if DEBUG else "5"))
+BLOG_PAGE_FRONT_CACHE = "pages-front"
+BLOG_PAGE_FRAME_CACHE = "local"
+COMMENTS_THREAD_CACHE_SECONDS = int(os.environ.get("COMMENTS_THREAD_CACHE_SECONDS", "3600"))
+COMMENTS_THREAD_LOCAL_CACHE = "local"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -169,6 +202,32 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Causerie] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+
+# Avatars (accounts/services.py, through the imaging package): what an upload may weigh and hold.
+ACCOUNTS_AVATAR_MAX_BYTES = 5 * 1024 * 1024
+ACCOUNTS_AVATAR_MAX_PIXELS = 25_000_000
+# Media files served by the app itself (development, tests); production serves them with nginx.
+ACCOUNTS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+# Two-factor authentication (allauth.mfa): an app's code (TOTP) and single-use recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Causerie"
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "activate_totp": "accounts.mfa_forms.ActivateTOTPForm",
+}
+# On: the admin refuses a staff account without an activated authenticator (accounts/middleware.py).
+ACCOUNTS_STAFF_REQUIRE_MFA = env_bool("DJANGO_STAFF_REQUIRE_MFA", not DEBUG)
+# Sign-up spam: allauth's rate limits (per IP, and per address: "key"), a honeypot field, refused domains.
+ACCOUNT_RATE_LIMITS = {
+    "signup": "5/h/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+    "reset_password": "10/h/ip,3/h/key",
+}
+ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
+# Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
+ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
 
 # Mail goes through Django's MAILERS. Development prints it on the console;
 # production reads EMAIL_URL, e.g. smtp://user:password@smtp.example.org:587?tls=1
@@ -214,7 +273,9 @@ TASKS = {
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our wording for a few of Django's and allauth's own strings lives apart from locale/fr, which
+# `make messages` rewrites from our sources (and would drop them): locale/ first, both before the apps'.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -266,8 +327,8 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
 MEDIA_S3_ENDPOINT_URL = os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", "")
 MEDIA_S3_CUSTOM_DOMAIN = os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", "")
-if MEDIA_S3_BUCKET:
-    MEDIA_STORAGE = s3_media_storage(
+MEDIA_STORAGE = (
+    s3_media_storage(
         bucket=MEDIA_S3_BUCKET,
         endpoint_url=MEDIA_S3_ENDPOINT_URL,
         region=os.environ.get("DJANGO_MEDIA_S3_REGION", ""),
@@ -275,8 +336,9 @@ if MEDIA_S3_BUCKET:
         secret_key=os.environ.get("DJANGO_MEDIA_S3_SECRET_ACCESS_KEY", ""),
         custom_domain=MEDIA_S3_CUSTOM_DOMAIN,
     )
-else:
-    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if MEDIA_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL") or (
     f"https://{MEDIA_S3_CUSTOM_DOMAIN}/" if MEDIA_S3_CUSTOM_DOMAIN else "media/"
 )
@@ -341,11 +403,6 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # The site's public address, for links in e-mails sent by the task worker (no request there).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Page caching (blog/views.py, comments' thread fragment); RELEASE is read with the cache above.
-BLOG_PAGE_MAX_AGE = int(os.environ.get("BLOG_PAGE_MAX_AGE", "60"))  # Cache-Control max-age, anonymous pages
-BLOG_PAGE_CACHE_SECONDS = int(os.environ.get("BLOG_PAGE_CACHE_SECONDS", "300"))  # server-side page cache; 0: off
-COMMENTS_THREAD_CACHE_SECONDS = int(os.environ.get("COMMENTS_THREAD_CACHE_SECONDS", "3600"))
-
 # Comments: the moderation policy's settings (comments/moderation.py reads them).
 COMMENT_MAX_LENGTH = 5000
 # "hold_all": every comment waits for a moderator (the seed blogs' rule);
@@ -371,65 +428,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-
-# --- accounts ---
-# Avatars (accounts/services.py, through the imaging package): what an upload may weigh and hold.
-ACCOUNTS_AVATAR_MAX_BYTES = 5 * 1024 * 1024
-ACCOUNTS_AVATAR_MAX_PIXELS = 25_000_000
-# Media files served by the app itself (development, tests); production serves them with nginx.
-ACCOUNTS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
-# Two-factor authentication (allauth.mfa): an app's code (TOTP) and single-use recovery codes.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Causerie"
-MFA_FORMS = {
-    "authenticate": "accounts.mfa_forms.AuthenticateForm",
-    "activate_totp": "accounts.mfa_forms.ActivateTOTPForm",
-}
-# On: the admin refuses a staff account without an activated authenticator (accounts/middleware.py).
-ACCOUNTS_STAFF_REQUIRE_MFA = env_bool("DJANGO_STAFF_REQUIRE_MFA", not DEBUG)
-MIDDLEWARE += ["accounts.middleware.StaffMFAMiddleware"]
-# Sign-up spam: allauth's rate limits (per IP, and per address: "key"), a honeypot field, refused domains.
-ACCOUNT_RATE_LIMITS = {
-    "signup": "5/h/ip",
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "confirm_email": "1/3m/key",
-    "reset_password": "10/h/ip,3/h/key",
-}
-ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
-# Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
-ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
-
-# --- perf ---
-# Anonymous pages: a URL's last public answer is served for this many seconds without a query
-# (blog/views.py AnonymousCacheMixin); 0 turns it off. nginx's micro-cache already lags up to
-# BLOG_PAGE_MAX_AGE: this only spares gunicorn the post's query in between. Off under DEBUG.
-BLOG_PAGE_FRONT_SECONDS = int(os.environ.get("BLOG_PAGE_FRONT_SECONDS", "0" if DEBUG else "5"))
-# Each process keeps its front entries in its own memory: no round trip to Redis for them.
-CACHES["pages-front"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "pages-front",
-    "OPTIONS": {"MAX_ENTRIES": 200},  # a post page is ~140 KiB: at most ~30 MB a process
-}
-BLOG_PAGE_FRONT_CACHE = "pages-front"
-# What never goes stale, as its key names one state of it — a post's comment thread at one
-# comments version (comments/templatetags/comments.py), a page frame for logged-in readers at one
-# page state (blog/views.py) — each process also keeps in its own memory: no round trip, no unpickling.
-CACHES["local"] = {
-    "BACKEND": "config.cache.ProcessMemoryCache",
-    "LOCATION": "local",
-    "OPTIONS": {"MAX_ENTRIES": 100},  # a thread ~300 KiB, a frame ~50 KiB: at most ~30 MB a process
-}
-COMMENTS_THREAD_LOCAL_CACHE = "local"
-BLOG_PAGE_FRAME_CACHE = "local"
-
-# --- interface ---
-# Our wording for a few of Django's and allauth's own strings lives apart from locale/fr, which
-# `make messages` rewrites from our sources (and would drop them): locale/ first, both before the apps'.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
-
-# --- proof (outages) ---
-# Redis down: a cache read is a miss and a write is skipped, so pages and sessions come from the
-# database; the comment rate limit still cannot count, so posting fails closed (config/cache.py).
-if REDIS_URL:
-    CACHES["default"]["BACKEND"] = "config.cache.DegradableRedisCache"

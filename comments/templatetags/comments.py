@@ -1,56 +1,50 @@
 """The comments of a post page: the published thread from the cache, the reader's own parts put in.
 
 The published thread — approved comments only, personal data masked, as an anonymous reader
-sees it — is rendered once per post, comments version and language and kept in the cache under
-``post:{pk}:comments:{version}:{language}``. `comments.services._refresh_post` raises the version
-whenever a published comment appears, changes or goes, so an entry is never invalidated: the
-next page simply asks for the next key.
+sees it — is rendered here and kept by `caching.pages.cached_thread`, under the post, its
+comments version and the language (the rules, and when an entry goes, are at the top of
+caching/pages.py). `comments.services.post_refresh_comments` raises the version whenever a
+published comment appears, changes or goes, so an entry is never invalidated: the next page
+simply asks for the next version.
 
 Caching the HTML, not the comments, is what saves the time: a thread costs one indexed query
 either way, while rendering hundreds of comments through the templates is the slow part. What
-differs between readers is therefore left out of that HTML as holes — HTML comments that no
-reader's text can hold (sanitizing strips comments from bodies, names are escaped):
+differs between readers is therefore left out of that HTML as holes, which
+comments/_comment.html marks with ``{% thread_hole %}`` (caching/pages.py makes, fills and
+splices them):
 
-- ``<!--c:actions:PK-->`` in each comment's row of links: nothing for an anonymous reader;
+- ``actions`` in each comment's row of links: nothing for an anonymous reader;
   « Répondre » / « Signaler » for a logged-in one (made once, with the thread); « Modifier » /
   « Supprimer » on the reader's own comments and « Signalé » on those they reported, made for
   each request (a reader has few of those);
-- ``<!--c:before:PK-->`` before each comment, ``<!--c:end:PK-->`` after its replies (or
-  ``<!--c:new:PK-->`` where it has none yet; PK 0 is the top level): where the reader's own
-  pending comments go, in date order among the published ones, a reply under its parent.
+- ``before`` each comment, ``end`` after its replies (or ``new`` where it has none yet; PK 0 is
+  the top level): where the reader's own pending comments go, in date order among the
+  published ones, a reply under its parent.
 
 An anonymous reader gets the thread with its holes emptied, stored alongside; so does a logged-in
 reader with nothing of their own in it (no comment, pending or published, no report), with the
 links every reader gets already in. Where each hole lies in that reader's copy is stored too, so
 any other reader costs one query for their own rows (pending comments, reports), whatever the size
 of the thread, and a few slices of the reader's copy at those places — no pass over the whole HTML.
-
-Each process also keeps the threads it served last in its own memory (the cache that
-``COMMENTS_THREAD_LOCAL_CACHE`` names, unpickled): a key names one version of one thread and never
-changes meaning, so that copy cannot be stale, and a page costs no round trip to Redis and no
-unpickling of 400 KiB.
 """
 
-import re
 from collections import defaultdict
 
 from django import template
-from django.conf import settings
-from django.core.cache import cache, caches
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from caching.pages import cached_thread, empty_thread_holes, fill_thread_holes, splice, thread_hole
 from comments import moderation
 from comments.forms import CommentForm
 from comments.models import Comment
 
 register = template.Library()
 
-HOLE = re.compile(r"<!--c:(actions|before|end|new):(\d+)-->")
 TOP = 0  # the "parent" of top-level comments in the holes
 
 
@@ -66,48 +60,13 @@ def build_tree(comments):
     return roots
 
 
-def thread_cache_key(post) -> str:
-    return f"post:{post.pk}:thread:{post.comments_version}:{translation.get_language()}"
-
-
 def published_thread(post, policy: moderation.Policy) -> dict:
     """The post's published thread as cached: its two HTML copies, where the holes are, what filling them needs."""
-    key = thread_cache_key(post)
-    local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
-    thread = local.get(key)
-    if thread is None:
-        timeout = getattr(settings, "COMMENTS_THREAD_CACHE_SECONDS", 3600)
-        thread = cache.get(key)
-        if thread is None:
-            thread = _render_published_thread(post, policy)
-            cache.set(key, thread, timeout)
-        local.set(key, thread, timeout)
-    return thread
-
-
-def _fill_holes(html: str, fill) -> tuple[str, dict]:
-    """`html` with each hole replaced by `fill(kind, pk)`, and where each hole's text lies in the result."""
-    parts, holes, position, last = [], {}, 0, 0
-    for hole in HOLE.finditer(html):
-        kind, pk = hole.group(1), int(hole.group(2))
-        text = fill(kind, pk)
-        position += hole.start() - last
-        holes[(kind, pk)] = (position, len(text))
-        parts += (html[last : hole.start()], text)
-        position += len(text)
-        last = hole.end()
-    parts.append(html[last:])
-    return "".join(parts), holes
-
-
-def _splice(html: str, holes: dict, changes: dict) -> str:
-    """`html` with the text at each changed hole (see `_fill_holes`) replaced: a few slices, not a pass over it."""
-    parts, last = [], 0
-    for (start, length), text in sorted((holes[hole], text) for hole, text in changes.items() if hole in holes):
-        parts += (html[last:start], text)
-        last = start + length
-    parts.append(html[last:])
-    return "".join(parts)
+    return cached_thread(
+        post_pk=post.pk,
+        comments_version=post.comments_version,
+        render=lambda: _render_published_thread(post, policy),
+    )
 
 
 def _render_published_thread(post, policy: moderation.Policy) -> dict:
@@ -116,12 +75,12 @@ def _render_published_thread(post, policy: moderation.Policy) -> dict:
         comment.can_reply = not comment.is_removed and comment.depth + 1 < policy.max_depth
     item = get_template("comments/_comment.html")
     html = "".join(item.render({"comment": root, "slots": True}) for root in build_tree(comments))
-    html += f"<!--c:end:{TOP}-->"
+    html += thread_hole("end", TOP)
     reader_actions = {c.pk: _actions(c.pk, published=True, can_reply=c.can_reply) for c in comments if not c.is_removed}
     # What a logged-in reader with nothing of their own in the thread sees, and where its holes are.
-    reader, holes = _fill_holes(html, lambda kind, pk: reader_actions.get(pk, "") if kind == "actions" else "")
+    reader, holes = fill_thread_holes(html, lambda kind, pk: reader_actions.get(pk, "") if kind == "actions" else "")
     return {
-        "anonymous": HOLE.sub("", html),
+        "anonymous": empty_thread_holes(html),
         "reader": reader,
         "holes": holes,
         "authors": frozenset(c.author_id for c in comments),
@@ -207,7 +166,7 @@ def _reader_thread(thread, *, user, pending, reported, policy, now) -> str:
         items = "".join(items)
         changes[("end", pk)] = items
         changes[("new", pk)] = f'<ol class="comment-replies">{items}</ol>'  # as _comment.html opens replies
-    return _splice(thread["reader"], thread["holes"], changes)
+    return splice(thread["reader"], thread["holes"], changes)
 
 
 @register.inclusion_tag("comments/_comment_section.html", takes_context=True)

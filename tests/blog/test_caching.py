@@ -17,7 +17,6 @@ from blog.models import Post
 from blog.views import PostDetailView
 from comments.models import Comment, Report
 from comments.services import (
-    _refresh_post,
     comment_approve,
     comment_delete,
     comment_edit,
@@ -25,6 +24,7 @@ from comments.services import (
     comment_reject,
     comment_report,
     comment_submit,
+    post_refresh_comments,
 )
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -96,7 +96,7 @@ class TestCommentsVersion:
         CommentFactory(post=post)  # pending
         Post.objects.filter(pk=post.pk).update(approved_comment_count=7)
         with django_assert_num_queries(1):
-            _refresh_post(post.pk)
+            post_refresh_comments(post_id=post.pk)
         post.refresh_from_db()
         assert post.approved_comment_count == 1
         assert post.comments_version == 1
@@ -312,7 +312,7 @@ class TestReaderFrame:
     @staticmethod
     def frames() -> list[str]:
         local = caches[settings.BLOG_PAGE_FRAME_CACHE]
-        return [value for key, value in local._cache.items() if ":frame:" in key]
+        return [value for key, value in local.items() if ":frame:" in key]
 
     def test_each_reader_gets_their_own_header_form_and_token(self, post, reader, moderator):
         first, second, staff = Client(), Client(), Client()

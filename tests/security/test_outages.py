@@ -1,6 +1,6 @@
 """Redis down: pages are read from the database, and posting a comment fails closed with a message.
 
-config/cache.DegradableRedisCache turns a lost Redis into cache misses and skipped writes;
+caching/backends.DegradableRedisCache turns a lost Redis into cache misses and skipped writes;
 the comment rate limit, which cannot count without it, makes the comment view refuse the
 comment (503, text kept). Regression tests for what `python -m proof.outage` found: with
 Redis shut down, every page answered 500.
@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from caching.backends import DegradableRedisCache
 from comments.models import Comment
-from config.cache import DegradableRedisCache
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
-"""config.cache.ProcessMemoryCache: a process's own memory for values that never change once stored."""
+"""caching.backends.ProcessMemoryCache: a process's own memory for values that never change once stored."""
 
 import pytest
 from django.core.cache import caches
 
-from config.cache import ProcessMemoryCache
+from caching.backends import ProcessMemoryCache
 
 
 @pytest.fixture
@@ -48,3 +48,20 @@ class TestProcessMemoryCache:
         local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
         assert isinstance(local, ProcessMemoryCache)
         assert settings.BLOG_PAGE_FRAME_CACHE == settings.COMMENTS_THREAD_LOCAL_CACHE
+
+
+class TestProcessMemoryCacheShared:
+    def test_the_threads_of_a_process_share_a_location(self, memory):
+        other = ProcessMemoryCache("tests-process-memory", {"OPTIONS": {"MAX_ENTRIES": 3}})  # another thread's
+        value = object()
+        memory.set("k", value)
+        assert other.get("k") is value
+        other.delete("k")
+        assert memory.get("k") is None
+
+    def test_touch_and_items_follow_expiry(self, memory):
+        memory.set("short", 1, timeout=-1)
+        memory.set("long", 2)
+        assert memory.touch("long", timeout=None) and not memory.touch("short")
+        assert not memory.has_key("short")
+        assert [value for _key, value in memory.items()] == [2]

@@ -1,0 +1,326 @@
+"""The caches of the reading pages: the only module that knows their keys and their holes.
+
+Views inherit `PageCacheMixin`, the comments' template tag asks `cached_thread`, templates mark
+holes with the ``{% personal_hole %}`` and ``{% thread_hole %}`` tags (``{% load caching %}``).
+
+What is cached, for whom, keyed on what
+    page    An anonymous visitor's whole page, as bytes, in the shared cache (``default``: Redis in
+            production) for BLOG_PAGE_CACHE_SECONDS (0: off). Key: the page's *state* — what the
+            view says it shows (`page_state()`), the full path, the language, settings.RELEASE —
+            hashed; the same hash is the page's weak ETag.
+    front   That same answer with its ETag and Last-Modified, in each process's memory
+            (BLOG_PAGE_FRONT_CACHE) for BLOG_PAGE_FRONT_SECONDS (0: off, as under DEBUG), served
+            before any query to the next anonymous visitor. Key: the full path, the language and
+            RELEASE — not the state, which would take a query to know.
+    frame   A logged-in reader's page without what is theirs: rendered with an anonymous user,
+            a CSP nonce placeholder and, where each of the view's `personal_parts` goes, a hole
+            ``<!--personal:NAME-->``; in each process's memory (BLOG_PAGE_FRAME_CACHE, unpickled)
+            for BLOG_PAGE_CACHE_SECONDS. Key: the page's state, as for `page`. A reader's page is
+            the frame with their parts rendered into the holes.
+    thread  A post's published comment thread (comments/templatetags/comments.py renders it and
+            says what it holds), with holes ``<!--c:KIND:PK-->`` and where each lies, in the
+            shared cache and in each process's memory (COMMENTS_THREAD_LOCAL_CACHE, unpickled) for
+            COMMENTS_THREAD_CACHE_SECONDS. Key: the post, its comments version, the language.
+
+    Browsers and proxies: an anonymous page is ``public, max-age=BLOG_PAGE_MAX_AGE`` with its
+    ETag (and the view's Last-Modified); a matching If-None-Match or If-Modified-Since gets a 304.
+    Every answer varies on Cookie.
+
+Never stored
+    A page for someone with a message to read, a logged-in reader's page (only its frame is),
+    a response that sets a cookie, a page whose rendering asked for a CSRF token or the real CSP
+    nonce (it holds something of its visitor's: `private, no-cache`, served to them alone), an
+    answer other than 200, and a URL whose query string the view's `cacheable_query` does not
+    allow (one spelling per page, so odd query strings cannot fill the cache; ?reply= is made
+    afresh). Holes hold nothing a reader typed: sanitizing strips HTML comments, names are escaped.
+
+Dropped when
+    Never explicitly: every key names one state of what it holds, so a change makes the next
+    request ask for another key, and the old entry expires with its timeout or makes room in a
+    full process memory. A post's edit changes its `updated_at`; any change readers must see in
+    its comments raises its `comments_version` (`comments.services.post_refresh_comments`), which
+    is in the post page's state and the thread's key, and in the lists' fingerprint; a deploy
+    changes RELEASE (settings.py puts it in Redis's KEY_PREFIX too). Only a front entry can lag
+    behind the database, by BLOG_PAGE_FRONT_SECONDS at most, as nginx's micro-cache does.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from django import template
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.core.cache import cache, caches
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
+
+# A fixed string, not a random one: cached pages are shared by every process.
+NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
+
+THREAD_HOLE = re.compile(r"<!--c:(actions|before|end|new):(\d+)-->")
+THREAD_HOLE_KINDS = frozenset({"actions", "before", "end", "new"})
+
+# The template tags that mark holes: TEMPLATES' "libraries" names this module "caching".
+register = template.Library()
+
+
+# Keys -------------------------------------------------------------------------
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+def _page_state(view_state: str, request) -> str:
+    return _digest(view_state, request.get_full_path(), translation.get_language(), settings.RELEASE)
+
+
+def _front_key(request) -> str:
+    return f"front:{_digest(request.get_full_path(), translation.get_language(), settings.RELEASE)}"
+
+
+def _page_key(state: str) -> str:
+    return f"page:{state}"
+
+
+def _frame_key(state: str) -> str:
+    return f"frame:{state}"
+
+
+def _thread_key(post_pk: int, comments_version: int) -> str:
+    return f"post:{post_pk}:thread:{comments_version}:{translation.get_language()}"
+
+
+# Holes ------------------------------------------------------------------------
+
+
+@register.simple_tag
+def personal_hole(name: str) -> SafeString:
+    """Where the page's personal part `name` goes in a frame."""
+    return mark_safe(f"<!--personal:{name}-->")  # noqa: S308 — our own constant text
+
+
+@register.simple_tag
+def thread_hole(kind: str, pk: int) -> SafeString:
+    """A hole of the cached thread: `kind` (actions, before, end, new) at comment `pk` (0: the top level)."""
+    if kind not in THREAD_HOLE_KINDS:
+        raise ValueError(f"No thread hole of kind {kind!r}")
+    return mark_safe(f"<!--c:{kind}:{int(pk)}-->")  # noqa: S308 — our own constant text and a number
+
+
+def empty_thread_holes(html: str) -> str:
+    """`html` with every thread hole taken out."""
+    return THREAD_HOLE.sub("", html)
+
+
+def fill_thread_holes(html: str, fill: Callable[[str, int], str]) -> tuple[str, dict]:
+    """`html` with each thread hole replaced by `fill(kind, pk)`, and where each one's text lies in the result.
+
+    The positions, ``{(kind, pk): (start, length)}``, let `splice` change a few holes later
+    without a pass over the whole HTML.
+    """
+    parts, holes, position, last = [], {}, 0, 0
+    for hole in THREAD_HOLE.finditer(html):
+        kind, pk = hole.group(1), int(hole.group(2))
+        text = fill(kind, pk)
+        position += hole.start() - last
+        holes[(kind, pk)] = (position, len(text))
+        parts += (html[last : hole.start()], text)
+        position += len(text)
+        last = hole.end()
+    parts.append(html[last:])
+    return "".join(parts), holes
+
+
+def splice(html: str, holes: dict, changes: dict) -> str:
+    """`html` with the text at each changed hole (positions from `fill_thread_holes`) replaced: a few slices."""
+    parts, last = [], 0
+    for (start, length), text in sorted((holes[hole], text) for hole, text in changes.items() if hole in holes):
+        parts += (html[last:start], text)
+        last = start + length
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+# The comment thread -------------------------------------------------------------
+
+
+def cached_thread(*, post_pk: int, comments_version: int, render: Callable[[], dict]) -> dict:
+    """A post's thread at one comments version in the current language: from this process, Redis, or `render()`.
+
+    The value is shared by every reader of this process: read-only.
+    """
+    key = _thread_key(post_pk, comments_version)
+    local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
+    thread = local.get(key)
+    if thread is None:
+        timeout = settings.COMMENTS_THREAD_CACHE_SECONDS
+        thread = cache.get(key)
+        if thread is None:
+            thread = render()
+            cache.set(key, thread, timeout)
+        local.set(key, thread, timeout)
+    return thread
+
+
+# Pages --------------------------------------------------------------------------
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _public(response, etag, timestamp):
+    response.headers["ETag"] = etag
+    if timestamp:
+        response.headers["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, public=True, max_age=settings.BLOG_PAGE_MAX_AGE)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _for_visitor(request, response):
+    """Put the visitor's own CSP nonce in place of the placeholder (on the bytes: no decoding of the page)."""
+    placeholder = NONCE_PLACEHOLDER.encode()
+    if placeholder in response.content:
+        response.content = response.content.replace(placeholder, str(get_nonce(request) or "").encode())
+    return response
+
+
+def _front_cache():
+    return caches[settings.BLOG_PAGE_FRONT_CACHE]
+
+
+class PageCacheMixin:
+    """A reading page served through the caches above (see the module docstring).
+
+    A view sets `object_list` or `object` in `get()` and returns `self.serve()`; it says what
+    its page shows in `page_state()` and renders it in `render_page(**context)`, passing the
+    context on (``page_frame``, ``user``, ``csp_nonce`` when a frame is made).
+    """
+
+    # The query strings a page may be cached under (anything else, e.g. ?reply=, is answered afresh).
+    cacheable_query = re.compile(r"")
+    # What differs between logged-in readers: a hole's name -> the template that fills it.
+    personal_parts: dict[str, str] = {}
+
+    def page_state(self) -> str:
+        """A string that changes whenever the page would show something else."""
+        raise NotImplementedError
+
+    def page_last_modified(self):
+        return None
+
+    def render_page(self, **context):
+        raise NotImplementedError
+
+    def personal_context(self) -> dict:
+        """What the templates of `personal_parts` need besides the request."""
+        return {}
+
+    def _cacheable_query(self) -> bool:
+        return bool(self.cacheable_query.fullmatch(self.request.META.get("QUERY_STRING", "")))
+
+    def _front_entry_key(self):
+        """The front entry's key for this request, or None when it may have none."""
+        request = self.request
+        if not settings.BLOG_PAGE_FRONT_SECONDS or request.method not in ("GET", "HEAD"):
+            return None
+        if not self._cacheable_query() or request.user.is_authenticated or len(get_messages(request)):
+            return None
+        return _front_key(request)
+
+    def dispatch(self, request, *args, **kwargs):
+        # The front entry: this URL's last public answer, served before any query.
+        front = self._front_entry_key()
+        if front is not None:
+            entry = _front_cache().get(front)
+            if entry is not None:
+                etag, timestamp, html = entry
+                response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+                return _public(response or _for_visitor(request, HttpResponse(html)), etag, timestamp)
+        return super().dispatch(request, *args, **kwargs)
+
+    def serve(self):
+        request = self.request
+        if len(get_messages(request)):
+            return _private(self.render_page())
+        if request.user.is_authenticated:
+            return _private(self._reader_page())
+        state = _page_state(self.page_state(), request)
+        etag = f'W/"{state}"'
+        last_modified = self.page_last_modified()
+        timestamp = int(last_modified.timestamp()) if last_modified else None
+        response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        if response is None:
+            response = self._anonymous_page(state, etag, timestamp)
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # made for this visitor
+            return _private(response)
+        return _public(response, etag, timestamp)
+
+    def _reader_page(self):
+        """A logged-in reader's page: the frame every reader shares, with this reader's parts put in."""
+        request = self.request
+        if not self._cacheable_query():
+            return self.render_page()  # e.g. ?reply=: made afresh, as for anyone
+        key = _frame_key(_page_state(self.page_state(), request))
+        frames = caches[settings.BLOG_PAGE_FRAME_CACHE]
+        frame = frames.get(key)
+        if frame is None:
+            frame = self._render_frame()
+            if frame is None:
+                return self.render_page()
+            frames.set(key, frame, settings.BLOG_PAGE_CACHE_SECONDS)
+        context = self.personal_context()
+        for name, template_name in self.personal_parts.items():
+            part = render_to_string(template_name, context, request=request)
+            frame = frame.replace(personal_hole(name), part, 1)
+        return _for_visitor(request, HttpResponse(frame))
+
+    def _render_frame(self) -> str | None:
+        """The page with holes for the personal parts, or None if its rendering reached for something personal."""
+        request = self.request
+        # Whether the reader's CSRF cookie needs sending is theirs, not the frame's: set it aside while rendering.
+        token_used = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        response = self.render_page(page_frame=True, user=AnonymousUser(), csp_nonce=NONCE_PLACEHOLDER)
+        response.render()
+        # A frame must hold nothing of its first reader's: a page that reached for a CSRF token or
+        # the real nonce outside the holes is that reader's alone, made again in full.
+        personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or get_nonce(request)
+        if token_used:
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_used
+        if response.status_code != 200 or personal:
+            return None
+        return response.content.decode()
+
+    def _anonymous_page(self, state, etag=None, timestamp=None):
+        request = self.request
+        timeout = settings.BLOG_PAGE_CACHE_SECONDS
+        front = self._front_entry_key()
+        key = None
+        if timeout and self._cacheable_query():
+            key = _page_key(state)
+            html = cache.get(key)  # bytes, as the response holds them
+            if html is not None:
+                if front:
+                    _front_cache().set(front, (etag, timestamp, html), settings.BLOG_PAGE_FRONT_SECONDS)
+                return _for_visitor(request, HttpResponse(html))
+        token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        response = self.render_page(csp_nonce=NONCE_PLACEHOLDER)
+        response.render()
+        # A template that reached for a CSRF token or the real nonce made a page for this visitor alone.
+        personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_used or get_nonce(request)
+        if key and response.status_code == 200 and not response.cookies and not personal:
+            cache.set(key, response.content, timeout)
+            if front:
+                _front_cache().set(front, (etag, timestamp, response.content), settings.BLOG_PAGE_FRONT_SECONDS)
+        return _for_visitor(request, response)
