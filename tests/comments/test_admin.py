@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import moderation
-from comments.admin import DECISIONS
+from comments import decisions, moderation
 from comments.admin_stats import CountCap, queue_health, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, Report
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
@@ -184,7 +183,7 @@ class TestAdminIndex:
 # The moderators' tool: row buttons, the comment's page, filters, queue health -----------------
 
 DECIDE = "admin:comments_comment_decide"
-DECISIONS_DONE = {key: str(done) for key, (_label, done) in DECISIONS.items()}
+DECISIONS_DONE = {decision.name: str(decision.done) for decision in decisions.DECISIONS}
 SANCTION = "admin:comments_comment_sanction"
 
 
