@@ -1,12 +1,12 @@
 """The moderators' tool: the queue of comments, each comment's page, the block list.
 
-Every decision is one of comments.decisions (the row buttons, the "Décider" panel
-and the bulk actions are made from that list) and goes through comments.services;
-sanctions go through accounts.sanctions. The services check permissions themselves;
-the buttons are POST forms and are only shown to those who may use them.
+Every decision is one of comments.decisions: the row buttons, the "Décider" panel
+(comments.admin_decide) and the bulk actions are made from that list, and take it
+through comments.services. The author's sanctions are accounts.sanctions' panel. The
+services check permissions themselves; the buttons are POST forms and are only shown
+to those who may use them.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -27,55 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import sanctions
-from comments import decisions, moderation, services
+from comments import admin_decide, decisions, moderation, services
 from comments.admin_stats import CountCap, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, ModerationEvent, Report
-
-# The hold reasons' codes (comments.moderation and comments.services) as a moderator names them.
-
-REJECT_PRESETS = [
-    _("Hors sujet"),
-    _("Propos injurieux ou agressifs"),
-    _("Publicité ou spam déguisé"),
-    _("Données personnelles"),
-    _("Doublon"),
-]
-
-
-class DecisionForm(forms.Form):
-    """What the decision buttons post: the decision, an optional reason (preset and/or words), where to go back."""
-
-    decision = forms.TypedChoiceField(
-        choices=[(decision.name, decision.label) for decision in decisions.DECISIONS], coerce=decisions.BY_NAME.get
-    )
-    preset = forms.ChoiceField(
-        label=_("Motif"), choices=[("", "—"), *((str(p), p) for p in REJECT_PRESETS)], required=False
-    )
-    reason = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
-    next = forms.CharField(required=False)
-
-    def full_reason(self) -> str:
-        """The preset (for a refusal only) and the moderator's own words, joined."""
-        preset = self.cleaned_data["preset"] if self.cleaned_data["decision"].is_refusal else ""
-        return " — ".join(part for part in (preset, self.cleaned_data["reason"].strip()) if part)
-
-
-def bulk_action(decision: decisions.Decision):
-    """The admin action that takes `decision` on every selected comment."""
-
-    def action(model_admin, request, queryset):
-        done = 0
-        try:
-            for comment in queryset.select_related("post"):
-                decision.take(comment=comment, moderator=request.user)
-                done += 1
-        except PermissionDenied as denied:
-            model_admin.message_user(request, str(denied), messages.ERROR)
-            return
-        model_admin.message_user(request, decision.bulk_done % done, messages.SUCCESS)
-
-    action.__name__ = decision.bulk_name  # the name the changelist's menu posts
-    return admin.action(description=decision.bulk_label, permissions=["moderate"])(action)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -198,7 +152,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["author", "post"]
     search_fields = ["body", "author__display_name", "author__email"]
     ordering = ["-created_at"]
-    actions = [bulk_action(decision) for decision in decisions.DECISIONS]
+    actions = [admin_decide.bulk_action(decision) for decision in decisions.DECISIONS]
     fields = [
         "post",
         "author",
@@ -357,15 +311,8 @@ class CommentAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         comment = self.get_object(request, unquote(object_id))
         if comment is not None:
-            changelist = reverse("admin:comments_comment_changelist")
-            filters = request.GET.get("_changelist_filters", "")
             if self.has_moderate_permission(request):
-                extra_context["decision_panel"] = {
-                    "url": reverse("admin:comments_comment_decide", args=[comment.pk]),
-                    "next": f"{changelist}?{filters}" if filters else changelist,
-                    "presets": REJECT_PRESETS,
-                    "decisions": decisions.DECISIONS,
-                }
+                extra_context["decision_panel"] = admin_decide.panel(request, comment)
             url = reverse("admin:comments_comment_sanction", args=[comment.pk])
             extra_context["sanction_panel"] = sanctions.panel(request, comment.author, url=url)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -393,19 +340,7 @@ class CommentAdmin(admin.ModelAdmin):
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
             return self.comment_gone(request)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            decision = form.cleaned_data["decision"]
-            try:
-                decision.take(comment=comment, moderator=request.user, reason=form.full_reason())
-            except PermissionDenied as denied:
-                self.message_user(request, str(denied), messages.ERROR)
-            else:
-                excerpt = Truncator(comment.body).chars(60)
-                self.message_user(request, f"« {excerpt} » : {decision.done}", messages.SUCCESS)
-        else:
-            self.message_user(request, gettext("Décision invalide."), messages.ERROR)
-        return sanctions.redirect_back(request, form.data.get("next", ""), "admin:comments_comment_changelist")
+        return admin_decide.take_posted(request, comment)
 
     @method_decorator(require_POST)
     def sanction_view(self, request, object_id):

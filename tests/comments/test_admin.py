@@ -358,6 +358,19 @@ class TestDecideUrl:
         response = client.post(url, {"decision": "approve", "next": "https://ailleurs.example/admin/"})
         assert response["Location"] == reverse(CHANGELIST)
 
+    @pytest.mark.parametrize(("url", "data"), [(DECIDE, {"decision": "approve"}), (SANCTION, {"sanction": "ban"})])
+    def test_a_comment_deleted_since_is_said_gone(self, client, moderator, pending_comment, url, data):
+        client.force_login(moderator)
+        posted = reverse(url, args=[pending_comment.pk])
+        Comment.objects.filter(pk=pending_comment.pk).delete()
+
+        response = client.post(posted, data, follow=True)
+
+        assert response.redirect_chain == [(reverse(CHANGELIST), 302)]
+        assert "Ce commentaire n’existe plus." in [str(m) for m in response.context["messages"]]
+        pending_comment.author.refresh_from_db()
+        assert not pending_comment.author.is_banned
+
     def test_unknown_decision_changes_nothing(self, client, moderator, pending_comment):
         client.force_login(moderator)
         client.post(reverse(DECIDE, args=[pending_comment.pk]), {"decision": "delete"})
