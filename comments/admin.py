@@ -206,6 +206,10 @@ class CommentAdmin(admin.ModelAdmin):
             return self.list_display
         return [name for name in self.list_display if name != "row_buttons"]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "row_buttons": self.has_moderate_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     # Columns and fields ---------------------------------------------------------
 
     @admin.display(description=_("commentaire"))
