@@ -57,8 +57,7 @@ class _Refused(Exception):
 def moderation_link(request, token):
     """GET: show the comment and a button; POST: take the link's decision as the moderator it was sent to."""
     try:
-        link, comment, moderator = _open_moderation_link(token)
-        decision = decisions.BY_LINK[link.action]
+        link, decision, comment, moderator = _open_moderation_link(token)
         form = None
         if decision.link.asks_reason:
             form = ReasonForm(request.POST if request.method == "POST" else None)
@@ -79,8 +78,8 @@ def moderation_link(request, token):
     return render(request, "comments/links/moderation_confirm.html", context)
 
 
-def _open_moderation_link(token: str) -> tuple[ModerationLink, Comment, object]:
-    """The link, its comment and its moderator, when the link may still act; else raises _Refused."""
+def _open_moderation_link(token: str):
+    """The link, its decision, its comment and its moderator, when the link may still act; else raises _Refused."""
     try:
         link = read_moderation_token(token)
     except LinkExpired:
@@ -88,28 +87,17 @@ def _open_moderation_link(token: str) -> tuple[ModerationLink, Comment, object]:
     except LinkAlreadyUsed:
         raise _already_used() from None
     except LinkInvalid:
-        raise _Refused(
-            400,
-            _("Lien de modération invalide"),
-            _(
-                "Ce lien est incomplet ou a été modifié. Copiez-le en entier depuis l’e-mail, "
-                "ou décidez depuis l’administration."
-            ),
-            admin=True,
-        ) from None
+        raise _invalid() from None
+    decision = decisions.BY_LINK[link.action]
     comment = Comment.objects.select_related("post", "author").filter(pk=link.comment_id).first()
     if comment is None or comment.is_removed:
         raise _Refused(404, _("Commentaire introuvable"), _("Ce commentaire n’existe plus."))
     moderator = get_user_model().objects.filter(pk=link.moderator_id).first()
-    if (
-        moderator is None
-        or not moderator.is_active
-        or not moderator.has_perm(decisions.BY_LINK[link.action].permission)
-    ):
+    if moderator is None or not moderator.is_active or not moderator.has_perm(decision.permission):
         raise _forbidden()
     if not awaits_decision(comment):
         raise _already_decided(comment)
-    return link, comment, moderator
+    return link, decision, comment, moderator
 
 
 def _take(link: ModerationLink, comment: Comment, moderator, decision: decisions.Decision, reason: str) -> Comment:
@@ -175,6 +163,18 @@ def _is_one_click(request) -> bool:
 def _error(request, status: int, title: str, message: str, *, admin: bool = False):
     context = {"title": title, "message": message, "admin": admin}
     return render(request, "comments/links/link_error.html", context, status=status)
+
+
+def _invalid() -> _Refused:
+    return _Refused(
+        400,
+        _("Lien de modération invalide"),
+        _(
+            "Ce lien est incomplet ou a été modifié. Copiez-le en entier depuis l’e-mail, "
+            "ou décidez depuis l’administration."
+        ),
+        admin=True,
+    )
 
 
 def _expired() -> _Refused:
