@@ -1,22 +1,22 @@
 """The moderators' tool: the queue of comments, each comment's page, the block list.
 
-Every decision goes through comments.services (and sanctions through
-accounts.services), which check permissions themselves; the buttons are POST
-forms and are only shown to those who may use them.
+Every decision is one of comments.decisions: the row buttons, the "Décider" panel
+(comments.admin_decide) and the bulk actions are made from that list, and take it
+through comments.services. The author's sanctions are accounts.sanctions' panel. The
+services check permissions themselves; the buttons are POST forms and are only shown
+to those who may use them.
 """
 
-from functools import partial
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -24,69 +24,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from accounts.admin import (
-    SANCTIONS,
-    SanctionForm,
-    apply_sanction,
-    has_sanction_permission,
-    redirect_back,
-    sanction_state,
-)
-from comments import moderation, services
+from accounts import sanctions
+from comments import admin_decide, decisions, moderation, services
 from comments.admin_stats import CountCap, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, ModerationEvent, Report
-
-# The hold reasons' codes (comments.moderation and comments.services) as a moderator names them.
-
-REJECT_PRESETS = [
-    _("Hors sujet"),
-    _("Propos injurieux ou agressifs"),
-    _("Publicité ou spam déguisé"),
-    _("Données personnelles"),
-    _("Doublon"),
-]
-
-# decision posted -> (button label, message once done)
-DECISIONS = {
-    "approve": (_("Approuver"), _("Commentaire approuvé.")),
-    "approve_unmasked": (
-        _("Approuver, données personnelles visibles"),
-        _("Commentaire approuvé, données personnelles visibles."),
-    ),
-    "approve_trust": (_("Approuver et faire confiance"), _("Commentaire approuvé ; son auteur est de confiance.")),
-    "reject": (_("Refuser"), _("Commentaire refusé.")),
-    "spam": (_("Indésirable"), _("Commentaire marqué indésirable.")),
-}
-ROW_DECISIONS = ["approve", "reject", "spam"]
-
-
-class DecisionForm(forms.Form):
-    """What the decision buttons post: the decision, an optional reason (preset and/or words), where to go back."""
-
-    decision = forms.ChoiceField(choices=[(key, label) for key, (label, _done) in DECISIONS.items()])
-    preset = forms.ChoiceField(
-        label=_("Motif"), choices=[("", "—"), *((str(p), p) for p in REJECT_PRESETS)], required=False
-    )
-    reason = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
-    next = forms.CharField(required=False)
-
-    def full_reason(self) -> str:
-        """The preset (for a refusal only) and the moderator's own words, joined."""
-        preset = self.cleaned_data["preset"] if self.cleaned_data["decision"] in {"reject", "spam"} else ""
-        return " — ".join(part for part in (preset, self.cleaned_data["reason"].strip()) if part)
-
-
-def decide(comment: Comment, moderator, decision: str, reason: str = "") -> Comment:
-    """Call the service a decision names."""
-    if decision == "approve_trust":
-        return services.comment_approve_and_trust(comment=comment, moderator=moderator)
-    if decision == "reject":
-        return services.comment_reject(comment=comment, moderator=moderator, reason=reason)
-    if decision == "spam":
-        return services.comment_mark_spam(comment=comment, moderator=moderator, reason=reason)
-    unmasked = decision == "approve_unmasked"
-    return services.comment_approve(comment=comment, moderator=moderator, reason=reason, unmasked=unmasked)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -209,7 +152,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["author", "post"]
     search_fields = ["body", "author__display_name", "author__email"]
     ordering = ["-created_at"]
-    actions = ["approve", "reject", "mark_spam", "approve_and_trust", "approve_unmasked"]
+    actions = [admin_decide.bulk_action(decision) for decision in decisions.DECISIONS]
     fields = [
         "post",
         "author",
@@ -243,7 +186,7 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm(services.MODERATE_PERMISSION)
+        return request.user.has_perm(decisions.MODERATE_PERMISSION)
 
     def get_queryset(self, request):
         open_reports = (
@@ -262,6 +205,10 @@ class CommentAdmin(admin.ModelAdmin):
         if self.has_moderate_permission(request):
             return self.list_display
         return [name for name in self.list_display if name != "row_buttons"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "row_buttons": self.has_moderate_permission(request)}
+        return super().changelist_view(request, extra_context)
 
     # Columns and fields ---------------------------------------------------------
 
@@ -336,7 +283,7 @@ class CommentAdmin(admin.ModelAdmin):
                 "",
                 '<button type="submit" form="decide-form" formaction="{}" name="decision" value="{}"'
                 ' class="button decide-{}">{}</button>',
-                ((url, key, key, DECISIONS[key][0]) for key in ROW_DECISIONS),
+                ((url, decision.name, decision.name, decision.label) for decision in decisions.ON_ROWS),
             ),
         )
 
@@ -349,7 +296,7 @@ class CommentAdmin(admin.ModelAdmin):
     def author_details(self, comment):
         summary = services.author_summary(comment.author)
         author = comment.author
-        state = sanction_state(author)
+        state = sanctions.sanction_state(author)
         return format_html(
             '<ul class="author-summary"><li>{}</li><li>{}</li><li>{}</li><li>{}</li><li>{}</li>{}{}</ul>',
             author.display_name,
@@ -368,25 +315,10 @@ class CommentAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         comment = self.get_object(request, unquote(object_id))
         if comment is not None:
-            changelist = reverse("admin:comments_comment_changelist")
-            filters = request.GET.get("_changelist_filters", "")
             if self.has_moderate_permission(request):
-                extra_context["decision_panel"] = {
-                    "url": reverse("admin:comments_comment_decide", args=[comment.pk]),
-                    "next": f"{changelist}?{filters}" if filters else changelist,
-                    "presets": REJECT_PRESETS,
-                    "decisions": DECISIONS,
-                }
-            if has_sanction_permission(request):
-                author = comment.author
-                extra_context["sanction_panel"] = {
-                    "user": author,
-                    "state": sanction_state(author),
-                    "url": reverse("admin:comments_comment_sanction", args=[comment.pk]),
-                    "next": request.get_full_path(),
-                    "choices": SANCTIONS,
-                    "protected": author.is_staff or author.is_superuser,
-                }
+                extra_context["decision_panel"] = admin_decide.panel(request, comment)
+            url = reverse("admin:comments_comment_sanction", args=[comment.pk])
+            extra_context["sanction_panel"] = sanctions.panel(request, comment.author, url=url)
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Custom URLs: POST only, permission checked, then a service ------------------
@@ -404,117 +336,31 @@ class CommentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @method_decorator(require_POST)
     def decide_view(self, request, object_id):
-        """Approve, reject or file one comment (the row buttons and the "Décider" panel); back to `next`."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """Take one decision on one comment (the row buttons and the "Décider" panel); back to `next`."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            decision = form.cleaned_data["decision"]
-            try:
-                decide(comment, request.user, decision, form.full_reason())
-            except PermissionDenied as denied:
-                self.message_user(request, str(denied), messages.ERROR)
-            else:
-                excerpt = Truncator(comment.body).chars(60)
-                self.message_user(request, f"« {excerpt} » : {DECISIONS[decision][1]}", messages.SUCCESS)
-        else:
-            self.message_user(request, gettext("Décision invalide."), messages.ERROR)
-        return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_changelist")
+            return self.comment_gone(request)
+        return admin_decide.take_posted(request, comment)
 
+    @method_decorator(require_POST)
     def sanction_view(self, request, object_id):
-        """Suspend or ban the comment's author (accounts.services); back to the comment's page."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not has_sanction_permission(request):
+        """Suspend or ban the comment's author (accounts.sanctions); back to the comment's page."""
+        if not sanctions.may_sanction(request.user):
             raise PermissionDenied
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        form = SanctionForm(request.POST)
-        if form.is_valid():
-            apply_sanction(request, comment.author, form)
-        else:
-            self.message_user(request, gettext("Sanction inconnue."), messages.ERROR)
-        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
-        return redirect_back(request, form.data.get("next", ""), change_url)
+            return self.comment_gone(request)
+        back = reverse("admin:comments_comment_change", args=[comment.pk])
+        return sanctions.apply_posted(request, comment.author, back=back)
 
-    # Bulk actions -----------------------------------------------------------------
-
-    def _decide(self, request, queryset, service, done_message):
-        done = 0
-        try:
-            for comment in queryset.select_related("post"):
-                service(comment=comment, moderator=request.user)
-                done += 1
-        except PermissionDenied as denied:
-            self.message_user(request, str(denied), messages.ERROR)
-            return
-        self.message_user(request, done_message(done), messages.SUCCESS)
-
-    @admin.action(description=_("Approuver les commentaires sélectionnés"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            services.comment_approve,
-            lambda n: ngettext("%d commentaire approuvé.", "%d commentaires approuvés.", n) % n,
-        )
-
-    @admin.action(description=_("Refuser les commentaires sélectionnés"), permissions=["moderate"])
-    def reject(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            services.comment_reject,
-            lambda n: ngettext("%d commentaire refusé.", "%d commentaires refusés.", n) % n,
-        )
-
-    @admin.action(description=_("Marquer comme indésirables"), permissions=["moderate"])
-    def mark_spam(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            services.comment_mark_spam,
-            lambda n: ngettext("%d commentaire marqué indésirable.", "%d commentaires marqués indésirables.", n) % n,
-        )
-
-    @admin.action(description=_("Approuver et faire confiance à l’auteur"), permissions=["moderate"])
-    def approve_and_trust(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            services.comment_approve_and_trust,
-            lambda n: (
-                ngettext(
-                    "%d commentaire approuvé, son auteur est de confiance.",
-                    "%d commentaires approuvés, leurs auteurs sont de confiance.",
-                    n,
-                )
-                % n
-            ),
-        )
-
-    @admin.action(description=_("Approuver en laissant les données personnelles visibles"), permissions=["moderate"])
-    def approve_unmasked(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            partial(services.comment_approve, unmasked=True),
-            lambda n: (
-                ngettext(
-                    "%d commentaire approuvé, données personnelles visibles.",
-                    "%d commentaires approuvés, données personnelles visibles.",
-                    n,
-                )
-                % n
-            ),
-        )
+    def comment_gone(self, request):
+        """A decision or a sanction posted for a comment deleted since: say so, back to the queue."""
+        self.message_user(request, gettext("Ce commentaire n’existe plus."), messages.WARNING)
+        return redirect("admin:comments_comment_changelist")
 
 
 @admin.register(BlockedTerm)

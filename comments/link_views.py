@@ -5,26 +5,23 @@ that fetches every link decides nothing; the page's form POSTs the decision. The
 signed token in the URL is the credential: the moderator need not be logged in.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from comments import services
+from comments import decisions, services
 from comments.links import (
     LinkAlreadyUsed,
     LinkExpired,
     LinkInvalid,
+    ModerationLink,
     awaits_decision,
     consume_moderation_link,
     read_moderation_token,
@@ -33,37 +30,9 @@ from comments.links import (
 from comments.models import Comment
 
 
-@dataclass(frozen=True)
-class _Action:
-    service: Callable[..., Comment]
-    title: Promise
-    button: Promise
-    done: Promise
+class ReasonForm(forms.Form):
+    """The reason a link's decision may carry (`LinkWording.asks_reason`)."""
 
-
-ACTIONS = {
-    "approve": _Action(
-        services.comment_approve,
-        gettext_lazy("Approuver ce commentaire ?"),
-        gettext_lazy("Approuver"),
-        gettext_lazy("Commentaire approuvé : tout le monde peut maintenant le lire."),
-    ),
-    "reject": _Action(
-        services.comment_reject,
-        gettext_lazy("Refuser ce commentaire ?"),
-        gettext_lazy("Refuser"),
-        gettext_lazy("Commentaire refusé : son auteur en est prévenu."),
-    ),
-    "spam": _Action(
-        services.comment_mark_spam,
-        gettext_lazy("Marquer ce commentaire comme indésirable ?"),
-        gettext_lazy("Marquer comme indésirable"),
-        gettext_lazy("Commentaire classé comme indésirable."),
-    ),
-}
-
-
-class RejectForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Motif (facultatif, envoyé à l’auteur)"),
         required=False,
@@ -72,8 +41,15 @@ class RejectForm(forms.Form):
     )
 
 
-class _AlreadyDecided(Exception):
-    pass
+class _Refused(Exception):
+    """The link cannot act; carries the error page that says why."""
+
+    def __init__(self, status: int, title: str, message: str, *, admin: bool = False):
+        super().__init__(title)
+        self.status, self.title, self.message, self.admin = status, title, message, admin
+
+    def response(self, request):
+        return _error(request, self.status, self.title, self.message, admin=self.admin)
 
 
 @never_cache
@@ -81,61 +57,64 @@ class _AlreadyDecided(Exception):
 def moderation_link(request, token):
     """GET: show the comment and a button; POST: take the link's decision as the moderator it was sent to."""
     try:
-        link = read_moderation_token(token)
-    except LinkExpired:
-        return _expired(request)
-    except LinkAlreadyUsed:
-        return _already_used(request)
-    except LinkInvalid:
-        return _error(
-            request,
-            400,
-            _("Lien de modération invalide"),
-            _(
-                "Ce lien est incomplet ou a été modifié. Copiez-le en entier depuis l’e-mail, "
-                "ou décidez depuis l’administration."
-            ),
-            admin=True,
-        )
-    comment = Comment.objects.select_related("post", "author").filter(pk=link.comment_id).first()
-    if comment is None or comment.is_removed:
-        return _error(request, 404, _("Commentaire introuvable"), _("Ce commentaire n’existe plus."))
-    moderator = get_user_model().objects.filter(pk=link.moderator_id).first()
-    if moderator is None or not moderator.is_active or not moderator.has_perm(services.MODERATE_PERMISSION):
-        return _forbidden(request)
-    if not awaits_decision(comment):
-        return _already_decided(request, comment)
-
-    action = ACTIONS[link.action]
-    data = request.POST if request.method == "POST" else None
-    form = RejectForm(data) if link.action == "reject" else None
-    if request.method == "POST" and (form is None or form.is_valid()):
-        reason = form.cleaned_data["reason"] if form is not None else ""
-        try:
-            # Marking the link used and deciding happen together: if the decision fails,
-            # the link is still usable; if it succeeds, the link cannot act again.
-            with transaction.atomic():
-                consume_moderation_link(link)
-                locked = Comment.objects.select_for_update().get(pk=comment.pk)
-                if not awaits_decision(locked):
-                    raise _AlreadyDecided
-                decided = action.service(comment=locked, moderator=moderator, reason=reason)
-        except LinkAlreadyUsed:
-            return _already_used(request)
-        except PermissionDenied:
-            return _forbidden(request)
-        except _AlreadyDecided:
-            return _already_decided(request, locked)
-        return render(request, "comments/links/moderation_done.html", {"comment": decided, "message": action.done})
-
+        link, decision, comment, moderator = _open_moderation_link(token)
+        form = None
+        if decision.link.asks_reason:
+            form = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and (form is None or form.is_valid()):
+            reason = form.cleaned_data["reason"] if form is not None else ""
+            decided = _take(link, comment, moderator, decision, reason)
+            context = {"comment": decided, "message": decision.link.done}
+            return render(request, "comments/links/moderation_done.html", context)
+    except _Refused as refused:
+        return refused.response(request)
     context = {
         "comment": comment,
         "moderator": moderator,
-        "action": action,
+        "action": decision.link,
         "form": form,
         "reasons": [reason for reason in comment.hold_reasons or [] if isinstance(reason, dict)],
     }
     return render(request, "comments/links/moderation_confirm.html", context)
+
+
+def _open_moderation_link(token: str):
+    """The link, its decision, its comment and its moderator, when the link may still act; else raises _Refused."""
+    try:
+        link = read_moderation_token(token)
+    except LinkExpired:
+        raise _expired() from None
+    except LinkAlreadyUsed:
+        raise _already_used() from None
+    except LinkInvalid:
+        raise _invalid() from None
+    decision = decisions.BY_LINK[link.action]
+    comment = Comment.objects.select_related("post", "author").filter(pk=link.comment_id).first()
+    if comment is None or comment.is_removed:
+        raise _Refused(404, _("Commentaire introuvable"), _("Ce commentaire n’existe plus."))
+    moderator = get_user_model().objects.filter(pk=link.moderator_id).first()
+    if moderator is None or not moderator.is_active or not moderator.has_perm(decision.permission):
+        raise _forbidden()
+    if not awaits_decision(comment):
+        raise _already_decided(comment)
+    return link, decision, comment, moderator
+
+
+def _take(link: ModerationLink, comment: Comment, moderator, decision: decisions.Decision, reason: str) -> Comment:
+    """Use the link once and take its decision, together; raises _Refused when it cannot."""
+    try:
+        # Marking the link used and deciding happen together: if the decision fails,
+        # the link is still usable; if it succeeds, the link cannot act again.
+        with transaction.atomic():
+            consume_moderation_link(link)
+            locked = Comment.objects.select_for_update().get(pk=comment.pk)
+            if not awaits_decision(locked):
+                raise _already_decided(locked)
+            return decision.take(comment=locked, moderator=moderator, reason=reason)
+    except LinkAlreadyUsed:
+        raise _already_used() from None
+    except PermissionDenied:
+        raise _forbidden() from None
 
 
 @csrf_exempt
@@ -186,9 +165,20 @@ def _error(request, status: int, title: str, message: str, *, admin: bool = Fals
     return render(request, "comments/links/link_error.html", context, status=status)
 
 
-def _expired(request):
-    return _error(
-        request,
+def _invalid() -> _Refused:
+    return _Refused(
+        400,
+        _("Lien de modération invalide"),
+        _(
+            "Ce lien est incomplet ou a été modifié. Copiez-le en entier depuis l’e-mail, "
+            "ou décidez depuis l’administration."
+        ),
+        admin=True,
+    )
+
+
+def _expired() -> _Refused:
+    return _Refused(
         410,
         _("Lien expiré"),
         _(
@@ -199,9 +189,8 @@ def _expired(request):
     )
 
 
-def _already_used(request):
-    return _error(
-        request,
+def _already_used() -> _Refused:
+    return _Refused(
         410,
         _("Lien déjà utilisé"),
         _("Ce lien de modération a déjà servi : chaque lien ne sert qu’une fois."),
@@ -209,18 +198,16 @@ def _already_used(request):
     )
 
 
-def _forbidden(request):
-    return _error(
-        request,
+def _forbidden() -> _Refused:
+    return _Refused(
         403,
         _("Accès refusé"),
         _("Ce lien a été envoyé à un compte qui ne peut plus modérer les commentaires : rien n’a été changé."),
     )
 
 
-def _already_decided(request, comment):
-    return _error(
-        request,
+def _already_decided(comment) -> _Refused:
+    return _Refused(
         409,
         _("Commentaire déjà modéré"),
         _("Ce commentaire a déjà été modéré (statut : %(status)s) ; rien n’a été changé.")

@@ -19,11 +19,11 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from comments import decisions
 from comments.models import UsedModerationLink
 
 MODERATION_SALT = "comments.moderation-link"
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
-ACTIONS = ("approve", "reject", "spam")
 
 
 class LinkError(Exception):
@@ -57,8 +57,8 @@ def awaits_decision(comment) -> bool:
 
 def moderation_url(*, comment, moderator, action: str) -> str:
     """Absolute URL of a single-use link that lets `moderator` take `action` on `comment`."""
-    if action not in ACTIONS:
-        raise ValueError(f"Unknown moderation action {action!r}; expected one of {ACTIONS}.")
+    if action not in decisions.BY_LINK:
+        raise ValueError(f"Unknown moderation action {action!r}; expected one of {tuple(decisions.BY_LINK)}.")
     payload = [comment.pk, moderator.pk, action, secrets.token_urlsafe(16)]
     token = signing.TimestampSigner(salt=MODERATION_SALT).sign_object(payload)
     return f"{settings.SITE_URL}{reverse('comments:moderation_link', kwargs={'token': token})}"
@@ -77,7 +77,7 @@ def read_moderation_token(token: str) -> ModerationLink:
         comment_id, moderator_id, action, token_id = payload
     except (TypeError, ValueError) as error:
         raise LinkInvalid("Malformed moderation link payload.") from error
-    if action not in ACTIONS or not isinstance(comment_id, int) or not isinstance(moderator_id, int):
+    if action not in decisions.BY_LINK or not isinstance(comment_id, int) or not isinstance(moderator_id, int):
         raise LinkInvalid("Malformed moderation link payload.")
     link = ModerationLink(comment_id=comment_id, moderator_id=moderator_id, action=action, token_id=str(token_id))
     if UsedModerationLink.objects.filter(token_id=link.token_id).exists():

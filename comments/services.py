@@ -21,11 +21,9 @@ from django.utils.translation import gettext as _
 
 from blog.models import Post
 from comments import moderation, notifications
+from comments.decisions import MODERATE_PERMISSION
 from comments.models import BlockedTerm, Comment, HoldReason, KnownDomain, ModerationEvent, Report
 from markup.render import link_domains
-
-MODERATE_PERMISSION = "comments.moderate_comment"
-SANCTION_PERMISSION = "accounts.sanction_user"
 
 
 class CommentNotAllowed(PermissionDenied):

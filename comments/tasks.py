@@ -17,15 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from comments import decisions
 from comments.links import awaits_decision, moderation_url, unsubscribe_url
 from comments.models import Comment, ModerationEvent
 from markup.personal_data import mask_personal_data
-
-# Not imported from comments.services: the services import this module (through
-# comments.notifications), so importing them back would be circular.
-MODERATE_PERMISSION = "comments.moderate_comment"
-
-DECISIONS = [ModerationEvent.Action.APPROVED, ModerationEvent.Action.REJECTED, ModerationEvent.Action.SPAM]
 
 # A digest lists at most this many comments (the oldest); the rest wait in the admin queue.
 DIGEST_LIMIT = 50
@@ -35,12 +30,12 @@ def moderators():
     """Active users who may moderate comments, through a group, directly, or as superusers."""
     # accounts.UserManager derives from BaseUserManager, which has no with_perm():
     # ask the permission backend directly (the same query User.objects.with_perm runs).
-    return ModelBackend().with_perm(MODERATE_PERMISSION).exclude(email="").order_by("pk")
+    return ModelBackend().with_perm(decisions.MODERATE_PERMISSION).exclude(email="").order_by("pk")
 
 
 def latest_decision(comment: Comment) -> ModerationEvent | None:
     """The comment's latest approval, refusal or spam filing."""
-    return comment.events.filter(action__in=DECISIONS).order_by("-created_at", "-pk").first()
+    return comment.events.filter(action__in=decisions.EVENTS).order_by("-created_at", "-pk").first()
 
 
 @task
@@ -183,9 +178,10 @@ def _moderation_item(comment: Comment, moderator) -> dict:
         "is_edit": bool(comment.pending_body),
         "text": comment.pending_body or comment.body,
         "reasons": [reason for reason in comment.hold_reasons or [] if isinstance(reason, dict)],
-        "approve_url": moderation_url(comment=comment, moderator=moderator, action="approve"),
-        "reject_url": moderation_url(comment=comment, moderator=moderator, action="reject"),
-        "spam_url": moderation_url(comment=comment, moderator=moderator, action="spam"),
+        "links": [
+            {"label": decision.link.button, "url": moderation_url(comment=comment, moderator=moderator, action=name)}
+            for name, decision in decisions.BY_LINK.items()
+        ],
         "admin_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_change', args=[comment.pk])}",
     }
 

@@ -131,6 +131,16 @@ class TestSanctionButtons:
         assert reader.suspended_until is None
         assert "Sanction inconnue." in messages_of(response)
 
+    def test_an_account_deleted_since_is_said_gone(self, client, moderator, reader):
+        client.force_login(moderator)
+        url = reverse(SANCTION, args=[reader.pk])
+        reader.delete()
+
+        response = client.post(url, {"sanction": "ban"}, follow=True)
+
+        assert response.redirect_chain == [(reverse(CHANGELIST), 302)]
+        assert "Ce compte n’existe plus." in messages_of(response)
+
     def test_get_changes_nothing(self, client, moderator, reader):
         client.force_login(moderator)
         assert client.get(reverse(SANCTION, args=[reader.pk]), {"sanction": "ban"}).status_code == 405

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import moderation
-from comments.admin import DECISIONS
+from comments import decisions, moderation
 from comments.admin_stats import CountCap, queue_health, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, Report
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
@@ -184,7 +183,7 @@ class TestAdminIndex:
 # The moderators' tool: row buttons, the comment's page, filters, queue health -----------------
 
 DECIDE = "admin:comments_comment_decide"
-DECISIONS_DONE = {key: str(done) for key, (_label, done) in DECISIONS.items()}
+DECISIONS_DONE = {decision.name: str(decision.done) for decision in decisions.DECISIONS}
 SANCTION = "admin:comments_comment_sanction"
 
 
@@ -358,6 +357,19 @@ class TestDecideUrl:
         url = reverse(DECIDE, args=[pending_comment.pk])
         response = client.post(url, {"decision": "approve", "next": "https://ailleurs.example/admin/"})
         assert response["Location"] == reverse(CHANGELIST)
+
+    @pytest.mark.parametrize(("url", "data"), [(DECIDE, {"decision": "approve"}), (SANCTION, {"sanction": "ban"})])
+    def test_a_comment_deleted_since_is_said_gone(self, client, moderator, pending_comment, url, data):
+        client.force_login(moderator)
+        posted = reverse(url, args=[pending_comment.pk])
+        Comment.objects.filter(pk=pending_comment.pk).delete()
+
+        response = client.post(posted, data, follow=True)
+
+        assert response.redirect_chain == [(reverse(CHANGELIST), 302)]
+        assert "Ce commentaire n’existe plus." in [str(m) for m in response.context["messages"]]
+        pending_comment.author.refresh_from_db()
+        assert not pending_comment.author.is_banned
 
     def test_unknown_decision_changes_nothing(self, client, moderator, pending_comment):
         client.force_login(moderator)
