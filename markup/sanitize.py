@@ -24,8 +24,33 @@ def _keep_leading_newline(html: str) -> str:
     return html.replace("<pre>\n", "<pre>\n\n")
 
 
+def _until_stable(clean, html: str) -> str:
+    """`clean(html)` again until nothing changes (twice at most in practice, capped at four).
+
+    Removing a tag can leave what no parser builds: `<a><marquee><a></a></marquee></a>` loses its
+    marquee (a scoping element, so the inner link was legal there) and becomes nested links, which the
+    next parse splits into two. Cleaning the output again until it is stable makes the result what a
+    browser, or the next sanitizing, reads the same way.
+    """
+    for _ in range(4):
+        cleaner = clean(html)
+        if cleaner == html:
+            break
+        html = cleaner
+    return html
+
+
 def sanitize_comment_html(html: str) -> str:
     """Keep only the small set of tags a comment may carry; every link gets rel="nofollow ugc noopener"."""
+    return _until_stable(_clean_comment, html)
+
+
+def sanitize_post_html(html: str) -> str:
+    """Allowlist for articles written by the site's authors (trusted, but still sanitized)."""
+    return _until_stable(_clean_post, html)
+
+
+def _clean_comment(html: str) -> str:
     clean = nh3.clean(
         html,
         tags=COMMENT_TAGS,
@@ -37,8 +62,7 @@ def sanitize_comment_html(html: str) -> str:
     return _keep_leading_newline(clean)
 
 
-def sanitize_post_html(html: str) -> str:
-    """Allowlist for articles written by the site's authors (trusted, but still sanitized)."""
+def _clean_post(html: str) -> str:
     clean = nh3.clean(
         html,
         tags=POST_TAGS,
