@@ -35,6 +35,7 @@ in a text are recognised and left alone, so masking twice changes nothing.
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
@@ -133,8 +134,10 @@ def is_valid_iban(value: str) -> bool:
     iban = _compact_iban(value)
     if not _IBAN_SHAPE.fullmatch(iban) or iban[2:4] in {"00", "01", "99"}:
         return False
-    if not _IBAN_COUNTRIES.info(iban)[0][1]:
-        return 15 <= len(iban) <= 34 and mod_97_10.is_valid(iban[4:] + iban[:4])
+    if not mod_97_10.is_valid(iban[4:] + iban[:4]):  # first, as it turns down nearly every candidate
+        return False
+    if not _registered(iban[:2]):
+        return 15 <= len(iban) <= 34
     try:
         stdnum_iban.validate(iban)
     except InvalidComponent:
@@ -142,6 +145,11 @@ def is_valid_iban(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+@cache
+def _registered(country: str) -> bool:
+    return bool(_IBAN_COUNTRIES.info(country)[0][1])
 
 
 def luhn_ok(digits: str) -> bool:
@@ -252,7 +260,9 @@ def _kind(groups: list[re.Match], prefix_start: int | None) -> str:
     if len(separators) > 1:
         return ""
     if prefix_start is not None:
-        return "phone" if _is_phone(groups[0].string[prefix_start : groups[-1].end()]) else ""
+        written = groups[0].string[prefix_start : groups[-1].end()]
+        # E.164: 7 to 15 digits with the country code; up to 18 written with "00" and "(0)".
+        return "phone" if 7 <= sum(character.isdigit() for character in written) <= 18 and _is_phone(written) else ""
     if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
         return "phone" if _is_phone(digits) else ""
     card_grouping = (
