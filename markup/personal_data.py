@@ -8,34 +8,43 @@ address into comments. The moderation policy holds a comment in which
 What is looked for, in order of priority: each kind only sees what the kinds above it
 left, so findings never overlap.
 
-1. IBANs, compact or in groups of four (or fewer), any case, and only when ISO 13616 says
-   they are valid (length for the country, mod-97): an invalid IBAN is just text.
+1. IBANs, compact or in groups of four (or fewer), any case, and only when they are valid:
+   for a country in python-stdnum's copy of the SWIFT registry, its BBAN format and, where
+   stdnum knows them, the national check digits (Belgium, Spain, Montenegro, Norway);
+   for any other country code, 15 to 34 characters; and always check digits 02 to 98
+   with mod-97. An invalid IBAN is just text.
 2. Card numbers (13 to 19 digits, Luhn-valid, compact or grouped 4-4-4-4..., 4-6-5 or
-   4-6-4) and French phone numbers (0X XX XX XX XX however grouped, +33 6 12 34 56 78,
-   +33 (0)6 12 34 56 78, 0033...). Digits are read as runs: groups of digits joined by a
-   single space, dot or dash. A run is reported only when it is made entirely of cards
-   and phones, so a phone inside a longer number, a date or an amount is left alone; so
-   is a number glued to letters (a reference, part of an invalid IBAN).
+   4-6-4) and phone numbers: French ones written nationally (06 12 34 56 78 however
+   grouped) and any country's written internationally (+33 6 12 34 56 78, +33 (0)6 ...,
+   0033 ..., +32 470 12 34 56, +41 79 123 45 67), valid by libphonenumber's metadata
+   (the `phonenumbers` package) with France as the default region. Digits are read as
+   runs: groups of digits joined by a single space, dot or dash. A run is reported only
+   when it is made entirely of cards and phones, so a phone inside a longer number, a
+   date or an amount is left alone; so is a number glued to letters (a reference, part
+   of an invalid IBAN). phonenumbers' own `PhoneNumberMatcher` is not used to find the
+   numbers: it reads "33 06 12 34 56 78" and "06 12.34 56 78" as phones, and misses a
+   phone that follows a card in the same run; the runs are read here, each candidate
+   is checked by `phonenumbers.parse` and `is_valid_number`.
 3. E-mail addresses, wherever they are (a mailto: link included).
 
 Masks keep just enough for the writer to recognise their own data: "FR76 **** … 1234",
-"**** **** **** 1234", "06 ** ** ** 78" (or "+33 6 ** ** ** 78"), "j***@example.org".
-The rest of the text is returned exactly as written. Masks already in a text are
-recognised and left alone, so masking twice changes nothing.
+"**** **** **** 1234", "06 ** ** ** 78" (or "+33 6 ** ** ** 78", "+41 7 ** ** ** 67"),
+"j***@example.org". The rest of the text is returned exactly as written. Masks already
+in a text are recognised and left alone, so masking twice changes nothing.
 """
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-# IBAN length per country, from the SWIFT IBAN registry. Other countries: 15 to 34.
-_IBAN_REGISTRY = """
-    AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 DO28
-    EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26
-    IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MR27 MT31 MU30
-    NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SC31 SE24 SI19 SK24 SM27 ST25 SV28 TL23
-    TN24 TR26 UA29 VA22 VG24 XK20
-"""
-_IBAN_LENGTHS = {entry[:2]: int(entry[2:]) for entry in _IBAN_REGISTRY.split()}
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum import luhn, numdb
+from stdnum.exceptions import InvalidComponent, ValidationError
+from stdnum.iso7064 import mod_97_10
+
+_IBAN_COUNTRIES = numdb.get("iban")  # python-stdnum's copy of the SWIFT IBAN registry
+_DEFAULT_REGION = "FR"  # numbers written without a country code are read as French ones
 
 _SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (French typography)
 _SEP = "[ .\\-\u00a0\u202f]"  # what may join two groups of digits
@@ -47,7 +56,10 @@ _IBAN_BODY = re.compile(r"[A-Za-z0-9]+(?:[ \u00a0\u202f][A-Za-z0-9]+){0,9}")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
 _DIGITS = re.compile(r"[0-9]+")
-_NUMBER_RUN = re.compile(rf"(?P<prefix>(?:\+|00)33(?:{_SEP}?\(0\))?{_SEP}?)?[0-9]+(?:{_SEP}[0-9]+)*")
+# An international prefix: "+" or "00", then the country code and "(0)" if they stand apart from the number.
+_NUMBER_RUN = re.compile(
+    rf"(?P<prefix>(?:\+|00)(?:[1-9][0-9]{{0,2}}(?:{_SEP}?\(0\){_SEP}?|{_SEP}))?)?[0-9]+(?:{_SEP}[0-9]+)*"
+)
 
 _EMAIL = re.compile(
     r"(?<![\w@])(?<!\w[.%+-])"  # the start of an address, not the middle of one
@@ -61,7 +73,7 @@ _MASK_END = rf"(?![^\W_]|{_SEP}(?!0[1-9] \*\*)[0-9])"
 _MASKED = re.compile(
     r"(?<![^\W_])[A-Za-z]{2}[0-9]{2} \*{4} … [A-Za-z0-9]{4}(?![^\W_])"
     rf"|\*{{4}} \*{{4}} \*{{4}} [0-9]{{4}}{_MASK_END}"
-    rf"|(?:0[1-9]|\+33 [1-9]) \*\* \*\* \*\* [0-9]{{2}}{_MASK_END}"
+    rf"|(?:0[1-9]|\+[1-9][0-9]{{0,2}} [0-9]) \*\* \*\* \*\* [0-9]{{2}}{_MASK_END}"
 )
 
 # Glued to a letter or digit, a number is part of a word, a reference or a longer number. A
@@ -84,7 +96,7 @@ class Finding:
 
 
 def find_personal_data(text: str) -> list[Finding]:
-    """The IBANs, card numbers, French phone numbers and e-mail addresses in the text, in order."""
+    """The IBANs, card numbers, phone numbers and e-mail addresses in the text, in order."""
     view = _blank(text, [match.span() for match in _MASKED.finditer(text)])
     ibans = _find_ibans(text, view)
     view = _blank(view, [(finding.start, finding.end) for finding in ibans])
@@ -111,31 +123,38 @@ def mask_personal_data(text: str, *, escape=None) -> str:
 
 
 def is_valid_iban(value: str) -> bool:
-    """Whether the value (spaces and case ignored) is an IBAN as ISO 13616 defines it.
+    """Whether the value (spaces and case ignored) is an IBAN: python-stdnum's rules, check digits 02 to 98.
 
-    Country code, check digits 02 to 98, the country's length (15 to 34 for countries not in
-    the registry above) and the mod-97 check.
+    For a country in stdnum's registry: its length and BBAN format, mod-97 and the
+    national check digits where stdnum has them. A part stdnum does not know (a Belgian
+    bank code missing from its directory) does not make it text: a bank's code may be
+    newer than stdnum's list. For any other country code (one that adopted the IBAN
+    after stdnum's copy of the registry): 15 to 34 characters and mod-97.
     """
     iban = _compact_iban(value)
     if not _IBAN_SHAPE.fullmatch(iban) or iban[2:4] in {"00", "01", "99"}:
         return False
-    if not (len(iban) == _IBAN_LENGTHS[iban[:2]] if iban[:2] in _IBAN_LENGTHS else 15 <= len(iban) <= 34):
+    if not mod_97_10.is_valid(iban[4:] + iban[:4]):  # first, as it turns down nearly every candidate
         return False
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(character, 36)) for character in rearranged)) % 97 == 1
+    if not _registered(iban[:2]):
+        return 15 <= len(iban) <= 34
+    try:
+        stdnum_iban.validate(iban)
+    except InvalidComponent:
+        return stdnum_iban.is_valid(iban, check_country=False)
+    except ValidationError:
+        return False
+    return True
+
+
+@cache
+def _registered(country: str) -> bool:
+    return bool(_IBAN_COUNTRIES.info(country)[0][1])
 
 
 def luhn_ok(digits: str) -> bool:
     """Whether a string of digits passes the Luhn check that card numbers carry."""
-    if not digits or not digits.isascii() or not digits.isdigit():
-        return False
-    total = 0
-    for position, character in enumerate(reversed(digits)):
-        digit = int(character)
-        if position % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
+    return digits.isascii() and digits.isdigit() and luhn.is_valid(digits)
 
 
 def _compact_iban(value: str) -> str:
@@ -198,8 +217,17 @@ def _find_numbers(text: str, view: str) -> list[Finding]:
 
 def _split_run(text: str, run: re.Match) -> list[Finding]:
     """The cards and phones a run of digits is made of, or nothing if it is not made only of them."""
-    prefix = run.group("prefix") or ""
-    groups = list(_DIGITS.finditer(text, run.start() + len(prefix), run.end()))
+    prefix = run.group("prefix")
+    if prefix and (findings := _split(text, run.start(), run.start() + len(prefix), run.end())):
+        return findings
+    # Read without its prefix: "+4111 1111 1111 1111" and "0012 3456 ..." may still hold a card.
+    start = run.start() + text.startswith("+", run.start())
+    return _split(text, start, start, run.end())
+
+
+def _split(text: str, start: int, digits_start: int, end: int) -> list[Finding]:
+    """The cards and phones text[start:end] is made of; an international prefix stands before digits_start."""
+    groups = list(_DIGITS.finditer(text, digits_start, end))
     # follow[i]: where the segment starting at group i ends, and its kind, in a split of groups i.. into findings.
     follow: list[tuple[int, str] | None] = [None] * len(groups) + [(len(groups), "")]
     for i in range(len(groups) - 1, -1, -1):
@@ -208,30 +236,35 @@ def _split_run(text: str, run: re.Match) -> list[Finding]:
             size += len(groups[j - 1].group())
             if size > 19:
                 break
-            if follow[j] is not None and (kind := _kind(groups[i:j], prefix if i == 0 else None)):
+            prefix_start = start if i == 0 and digits_start > start else None
+            if follow[j] is not None and (kind := _kind(groups[i:j], prefix_start)):
                 follow[i] = (j, kind)
     findings = []
     i = 0
     while i < len(groups) and (step := follow[i]) is not None:
         j, kind = step
-        start = run.start() if i == 0 else groups[i].start()
-        findings.append(Finding(kind, start, groups[j - 1].end(), text[start : groups[j - 1].end()]))
+        segment_start = start if i == 0 else groups[i].start()
+        findings.append(Finding(kind, segment_start, groups[j - 1].end(), text[segment_start : groups[j - 1].end()]))
         i = j
     return findings
 
 
-def _kind(groups: list[re.Match], prefix: str | None) -> str:
-    """What these consecutive groups of digits (after the +33 prefix, if any) make: "card", "phone" or ""."""
+def _kind(groups: list[re.Match], prefix_start: int | None) -> str:
+    """What these consecutive groups of digits make: "card", "phone" or "".
+
+    `prefix_start`: where their international prefix ("+33 (0)", "0041 ", "+") starts, if they follow one.
+    """
     digits = "".join(group.group() for group in groups)
     sizes = [len(group.group()) for group in groups]
     separators = {_separator_class(group.string[group.start() - 1]) for group in groups[1:]}
     if len(separators) > 1:
         return ""
-    if prefix:
-        national = digits.removeprefix("0") if len(digits) == 10 else digits
-        return "phone" if len(national) == 9 and national[0] != "0" else ""
+    if prefix_start is not None:
+        written = groups[0].string[prefix_start : groups[-1].end()]
+        # E.164: 7 to 15 digits with the country code; up to 18 written with "00" and "(0)".
+        return "phone" if 7 <= sum(character.isdigit() for character in written) <= 18 and _is_phone(written) else ""
     if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
-        return "phone"
+        return "phone" if _is_phone(digits) else ""
     card_grouping = (
         len(sizes) == 1
         or sizes in ([4, 6, 5], [4, 6, 4])
@@ -240,6 +273,18 @@ def _kind(groups: list[re.Match], prefix: str | None) -> str:
     if 13 <= len(digits) <= 19 and card_grouping and luhn_ok(digits):
         return "card"
     return ""
+
+
+def _is_phone(written: str) -> bool:
+    number = _parse_phone(written)
+    return number is not None and phonenumbers.is_valid_number(number)
+
+
+def _parse_phone(written: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(written, _DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
 
 
 def _separator_class(character: str) -> str:
@@ -253,10 +298,10 @@ def _mask(finding: Finding) -> str:
     if finding.kind == "card":
         return f"**** **** **** {''.join(_DIGITS.findall(finding.text))[-4:]}"
     if finding.kind == "phone":
-        for prefix in ("+33", "0033"):
-            if finding.text.startswith(prefix):
-                national = "".join(_DIGITS.findall(finding.text[len(prefix) :].replace("(0)", ""))).removeprefix("0")
-                return f"+33 {national[0]} ** ** ** {national[-2:]}"
+        if finding.text.startswith(("+", "00")):
+            number = _parse_phone(finding.text)
+            national = phonenumbers.national_significant_number(number)
+            return f"+{number.country_code} {national[0]} ** ** ** {national[-2:]}"
         digits = "".join(_DIGITS.findall(finding.text))
         return f"{digits[:2]} ** ** ** {digits[-2:]}"
     local, domain = finding.text.split("@", 1)

@@ -21,7 +21,7 @@ COUNTRY_LENGTHS = {
     "PT": 25,
     "IE": 22,
 }
-BANK_CODES = {"GB": "WEST", "NL": "ABNA", "IE": "AIBK"}  # these countries' BBANs start with four letters
+BANK_CODES = {"GB": "WEST", "NL": "ABNA", "IE": "AIBK", "IT": "X"}  # these countries' BBANs start with letters
 CARDS = ["4111 1111 1111 1111", "5555-5555-5555-4444", "378282246310005"]
 
 
@@ -35,10 +35,24 @@ def make_iban(country: str, bban: str) -> str:
     return f"{country}{check_digits(country, bban):02d}{bban}"
 
 
+def with_national_check(country: str, bban: str) -> str:
+    """The BBAN with the national check digits of Belgium and Spain (computed here, not by the code under test)."""
+    if country == "BE":  # the account's last two digits: the first ten mod 97
+        return f"{bban[:10]}{int(bban[:10]) % 97 or 97:02d}"
+    if country == "ES":  # the CCC: one digit over the bank and branch, one over the account, weights 2**i mod 11
+
+        def ccc_digit(digits: str) -> str:
+            check = 11 - sum(int(digit) * 2**i for i, digit in enumerate(digits)) % 11
+            return str({11: 0, 10: 1}.get(check, check))
+
+        return f"{bban[:8]}{ccc_digit('00' + bban[:8])}{ccc_digit(bban[10:])}{bban[10:]}"
+    return bban
+
+
 def random_iban(rng: random.Random, country: str) -> str:
     bank = BANK_CODES.get(country, "")
     digits = "".join(rng.choice("0123456789") for _ in range(COUNTRY_LENGTHS[country] - 4 - len(bank)))
-    return make_iban(country, bank + digits)
+    return make_iban(country, with_national_check(country, bank + digits))
 
 
 def grouped(value: str, separator: str = " ") -> str:
@@ -120,6 +134,59 @@ class TestIsValidIban:
     )
     def test_malformed_values_are_invalid(self, value):
         assert not is_valid_iban(value)
+
+
+class TestNationalRules:
+    """What python-stdnum adds to ISO 13616: each country's BBAN format and, for a few, national check digits."""
+
+    @pytest.mark.parametrize(
+        "iban",
+        [
+            "DE89370400440532013000",  # Germany: 8 digits of bank code, 10 of account
+            "BE71096123456769",  # Belgium: the account's last two digits are the first ten mod 97
+            "ES9121000418450200051332",  # Spain: the CCC's two check digits
+            "ES7921000813610123456789",
+            "IT60X0542811101000000123456",  # Italy: the CIN letter first
+            "CH9300762011623852957",
+            "NO9386011117947",  # Norway: the account's mod-11 digit
+        ],
+    )
+    def test_real_foreign_ibans_are_found_and_masked(self, iban):
+        assert is_valid_iban(iban)
+        assert mask_personal_data(f"Virement sur {grouped(iban)}.") == f"Virement sur {iban_mask(iban)}."
+
+    @pytest.mark.parametrize(
+        ("country", "bban"),
+        [
+            ("BE", "096123456768"),  # 0961234567 mod 97 is 69, not 68
+            ("ES", "21000418460200051332"),  # the CCC's first check digit is 4, not 6
+            ("ES", "21000418450200051333"),  # the account changed: its check digit no longer matches
+            ("NO", "86011117948"),
+        ],
+    )
+    def test_a_wrong_national_check_digit_is_just_text_even_with_right_iban_check_digits(self, country, bban):
+        iban = make_iban(country, bban)
+        assert not is_valid_iban(iban)
+        assert find_personal_data(f"IBAN {iban} et {grouped(iban)}") == []
+
+    @pytest.mark.parametrize(
+        ("country", "bban"),
+        [
+            ("DE", "37040044053201300A"),  # digits only
+            ("GB", "123412345698765432"),  # a four-letter bank code first
+            ("IT", "10542811101000000123456"),  # the CIN letter first
+            ("FR", "20041010050500013M026AB"),  # the RIB key is two digits
+        ],
+    )
+    def test_a_bban_in_the_wrong_format_is_just_text_even_with_right_check_digits(self, country, bban):
+        iban = make_iban(country, bban)
+        assert len(iban) == COUNTRY_LENGTHS[country]
+        assert not is_valid_iban(iban)
+        assert find_personal_data(f"IBAN {iban}") == []
+
+    def test_a_bank_code_missing_from_stdnums_directory_still_makes_an_iban(self):
+        # SWIFT's own Belgian example: bank code 539 is not in stdnum's list of Belgian banks, the checks pass.
+        assert kinds("IBAN BE68 5390 0754 7034") == ["iban"]
 
 
 class TestLuhnOk:
@@ -330,6 +397,75 @@ class TestPhones:
         assert find_personal_data(text) == []
 
 
+class TestInternationalPhones:
+    @pytest.mark.parametrize(
+        ("written", "mask"),
+        [
+            ("+33 6 12 34 56 78", "+33 6 ** ** ** 78"),
+            ("0033 1 23 45 67 89", "+33 1 ** ** ** 89"),
+            ("0033 (0)1 23 45 67 89", "+33 1 ** ** ** 89"),
+            ("+32 470 12 34 56", "+32 4 ** ** ** 56"),  # a Belgian mobile
+            ("+32470123456", "+32 4 ** ** ** 56"),
+            ("0032 2 555 12 12", "+32 2 ** ** ** 12"),  # Brussels
+            ("+41 79 123 45 67", "+41 7 ** ** ** 67"),  # a Swiss mobile
+            ("+41 (0)44 668 18 00", "+41 4 ** ** ** 00"),  # Zurich
+            ("0041.44.668.18.00", "+41 4 ** ** ** 00"),
+            ("+39 06 1234 5678", "+39 0 ** ** ** 78"),  # Rome keeps its 0 after the country code
+        ],
+    )
+    def test_found_and_masked(self, written, mask):
+        text = f"Joignable au {written} en semaine."
+        assert find_personal_data(text) == [Finding("phone", 13, 13 + len(written), written)]
+        assert mask_personal_data(text) == f"Joignable au {mask} en semaine."
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Appelez le +32 12 34",  # too short for Belgium
+            "Appelez le +41 79 123 45 678",  # too long for Switzerland
+            "Appelez le +41 79 123.45 67",
+            "Appelez le 07 10 86 58 35",  # 07 10 is not allocated in France
+            "Appelez le +33 4 00 00 00 00",  # nor 04 00
+        ],
+    )
+    def test_invalid_numbers_are_not_reported(self, text):
+        assert find_personal_data(text) == []
+
+    def test_after_a_plus_a_card_is_still_a_card(self):
+        assert kinds("+4111 1111 1111 1111") == ["card"]
+        assert kinds(grouped(with_luhn_digit("003312345678901"))) == ["card"]
+
+    def test_masking_twice_changes_nothing(self):
+        text = "+32 470 12 34 56, 0041 79 123 45 67 et +39 06 1234 5678"
+        masked = mask_personal_data(text)
+        assert masked == "+32 4 ** ** ** 56, +41 7 ** ** ** 67 et +39 0 ** ** ** 78"
+        assert find_personal_data(masked) == []
+
+
+class TestFrenchProse:
+    """Numbers in French prose that are not phone numbers (nor cards)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Rendez-vous le 12/03/2024 à 14h30.",
+            "Du 12.03.2024 au 15.03.2024, puis le 2024-03-18.",
+            "Entre 1999 et 2024, trois fusions.",
+            "Un prêt de 1 500 000 € sur 25 ans.",
+            "Un prêt de 1\u202f500\u202f000\u00a0€, soit 1.500.000 €.",
+            "Commande n° 123456789 expédiée le 03/04.",
+            "Commande n° 2024-000123-45, facture 20240312.",
+            "Agence du 12 rue Oberkampf, 75011 Paris.",
+            "Les frais ont augmenté de +33 % en 2023.",
+            "Cotisation : 12,50 € par mois, 150 € par an.",
+            "Le décret n° 2024-1234 du 12 mars 2024.",
+            "ISBN 978-2-07-036822-8",
+        ],
+    )
+    def test_not_reported(self, text):
+        assert find_personal_data(text) == []
+
+
 class TestEmails:
     def test_found_and_masked(self):
         text = "Écrivez à jeanne.dupont@example.org."
@@ -448,7 +584,9 @@ def realistic_secret(rng: random.Random) -> tuple[str, str, str]:
             position += size
         return kind, separator.join(parts), f"**** **** **** {digits[-4:]}"
     if kind == "phone":
-        national = rng.choice("123456789") + "".join(rng.choice("0123456789") for _ in range(8))
+        # French ranges that are allocated (libphonenumber's metadata): 07 10 ... is not, and is no phone.
+        allocated = rng.choice(["1", "3", "9", "60", "61", "62", "64", "65", "66", "67", "68", "73", "75", "78"])
+        national = allocated + "".join(rng.choice("0123456789") for _ in range(9 - len(allocated)))
         pairs = " ".join(national[i : i + 2] for i in range(1, 9, 2))
         written = rng.choice(
             [
@@ -492,6 +630,9 @@ FRAGMENTS = [
     "+33 6 12 34 56 78",
     "+33 (0)1 23 45 67 89",
     "0033612345678",
+    "+32 470 12 34 56",
+    "0041 79 123 45 67",
+    "+41 7 ** ** ** 67",
     *KNOWN_IBANS,
     "fr14 2004 1010 0505 0001 3m02 606",
     "PT50 0002 0123 1234 5678 9015 4",
