@@ -10,13 +10,14 @@ the database: see `_queue_in_transaction`).
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Subquery
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post
@@ -98,7 +99,7 @@ def comment_submit(
             comment.use_text(text)
             comment.save(force_insert=True)
             _set_hold_reasons(comment, verdict.reasons, created=True)
-            _log(comment, ModerationEvent.Action.SUBMITTED, author, "; ".join(r.message for r in verdict.reasons))
+            _log(comment, ModerationEvent.Action.SUBMITTED, author, _history_text(verdict.reasons))
             if comment.is_approved:
                 _comment_published(comment, tell_author=False)
             elif comment.is_pending:
@@ -197,7 +198,7 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
                 reported = moderation.Reason("reported", {"count": open_reports})
                 locked.save(update_fields=["status"])
                 _set_hold_reasons(locked, [reported])
-                _log(locked, ModerationEvent.Action.REQUEUED, None, reported.message)
+                _log(locked, ModerationEvent.Action.REQUEUED, None, _history_text([reported]))
                 _refresh_post(locked.post_id)
                 transaction.on_commit(lambda: notifications.notify_comment_held(locked))
     return report
@@ -485,6 +486,12 @@ def _set_hold_reasons(comment: Comment, reasons, *, created: bool = False) -> No
                 for position, reason in enumerate(reasons)
             ]
         )
+
+
+def _history_text(reasons) -> str:
+    """The reasons as a history row keeps them: in the site's language, as the admin shows it, whoever wrote."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return "; ".join(reason.message for reason in reasons)
 
 
 def _log(comment: Comment, action: str, actor, reason: str) -> None:
