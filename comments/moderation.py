@@ -35,8 +35,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from markup.render import CommentText, read_comment
 
@@ -46,28 +45,28 @@ MODES = {HOLD_ALL: "Tout retenir", TRUST: "Échelle de confiance"}
 
 # Every reason code the policy (and the services) may give, with its short label for the admin filter.
 REASON_LABELS = {
-    "hold_all": _lazy("Tout est modéré"),
-    "links": _lazy("Trop de liens"),
-    "blocked_word": _lazy("Mot bloqué"),
-    "blocked_domain": _lazy("Domaine bloqué"),
-    "unknown_domain": _lazy("Domaine inconnu"),
-    "new_account": _lazy("Compte récent"),
-    "duplicate": _lazy("Doublon"),
-    "iban": _lazy("IBAN"),
-    "card": _lazy("Carte bancaire"),
-    "phone": _lazy("Téléphone"),
-    "email": _lazy("Adresse e-mail"),
-    "edit": _lazy("Modification"),
-    "reported": _lazy("Signalements"),
-    "honeypot": _lazy("Robot (champ piège)"),
-    "trusted": _lazy("Auteur de confiance"),
+    "hold_all": gettext_lazy("Tout est modéré"),
+    "links": gettext_lazy("Trop de liens"),
+    "blocked_word": gettext_lazy("Mot bloqué"),
+    "blocked_domain": gettext_lazy("Domaine bloqué"),
+    "unknown_domain": gettext_lazy("Domaine inconnu"),
+    "new_account": gettext_lazy("Compte récent"),
+    "duplicate": gettext_lazy("Doublon"),
+    "iban": gettext_lazy("IBAN"),
+    "card": gettext_lazy("Carte bancaire"),
+    "phone": gettext_lazy("Téléphone"),
+    "email": gettext_lazy("Adresse e-mail"),
+    "edit": gettext_lazy("Modification"),
+    "reported": gettext_lazy("Signalements"),
+    "honeypot": gettext_lazy("Robot (champ piège)"),
+    "trusted": gettext_lazy("Auteur de confiance"),
 }
 
 PERSONAL_DATA_MESSAGES = {
-    "iban": _lazy("IBAN détecté"),
-    "card": _lazy("numéro de carte bancaire détecté"),
-    "phone": _lazy("numéro de téléphone détecté"),
-    "email": _lazy("adresse e-mail détectée"),
+    "iban": gettext_lazy("IBAN détecté"),
+    "card": gettext_lazy("numéro de carte bancaire détecté"),
+    "phone": gettext_lazy("numéro de téléphone détecté"),
+    "email": gettext_lazy("adresse e-mail détectée"),
 }
 
 # Each reason's sentence, made from its parameters in the active language when it is shown.
