@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from blog.models import Category, Post
 from comments.models import Comment, HoldReason, ModerationEvent, Report
+from comments.moderation import Reason
 from markup.render import link_domains, render_comment, render_post
 
 PREFIX = "bench-"
@@ -390,14 +391,14 @@ def _make_approved_comments(meter, posts, readers, moderator, per_post, bodies, 
 
 
 HOLD_REASONS = [
-    [{"code": "hold_all", "message": "tous les commentaires sont soumis à modération"}],
-    [{"code": "hold_all", "message": "tous les commentaires sont soumis à modération"}],
-    [{"code": "hold_all", "message": "tous les commentaires sont soumis à modération"}],
-    [{"code": "unknown_domain", "message": "lien vers un domaine jamais approuvé : example.org"}],
-    [{"code": "duplicate", "message": "même texte qu’un commentaire récent du même auteur"}],
+    [{"code": "hold_all", "params": {}}],
+    [{"code": "hold_all", "params": {}}],
+    [{"code": "hold_all", "params": {}}],
+    [{"code": "unknown_domain", "params": {"domain": "example.org"}}],
+    [{"code": "duplicate", "params": {}}],
     [
-        {"code": "links", "message": "3 liens (limite : 2)"},
-        {"code": "unknown_domain", "message": "lien vers un domaine jamais approuvé : example.org"},
+        {"code": "links", "params": {"count": 3, "limit": 2}},
+        {"code": "unknown_domain", "params": {"domain": "example.org"}},
     ],
 ]
 
@@ -408,9 +409,10 @@ def _make_pending_comments(meter, posts, readers, count, bodies, rng) -> None:
         return
     now = timezone.now()
     with meter.phase("pending comments (+ history)") as done:
-        comments = []
+        comments, held_for = [], []
         for n in range(count):
             body, body_html, domains = rng.choice(bodies)
+            held_for.append(rng.choice(HOLD_REASONS))
             comments.append(
                 Comment(
                     post=posts[n % len(posts)],
@@ -419,7 +421,6 @@ def _make_pending_comments(meter, posts, readers, count, bodies, rng) -> None:
                     body_html=body_html,
                     link_domains=domains,
                     status=Comment.Status.PENDING,
-                    hold_reasons=rng.choice(HOLD_REASONS),
                     created_at=now - timedelta(seconds=rng.uniform(60, 2 * 86400)),
                 )
             )
@@ -429,20 +430,24 @@ def _make_pending_comments(meter, posts, readers, count, bodies, rng) -> None:
                 comment=c,
                 action=ModerationEvent.Action.SUBMITTED,
                 actor=c.author,
-                reason="; ".join(r["message"] for r in c.hold_reasons),
+                reason="; ".join(Reason(r["code"], r["params"]).message for r in reasons),
                 created_at=c.created_at,
             )
-            for c in comments
+            for c, reasons in zip(comments, held_for, strict=True)
         ]
         ModerationEvent.objects.bulk_create(events, batch_size=5000)
-        reasons = _hold_reason_rows(comments)
+        reasons = _hold_reason_rows(zip(comments, held_for, strict=True))
         HoldReason.objects.bulk_create(reasons, batch_size=5000)
         done(len(comments) + len(events) + len(reasons))
 
 
-def _hold_reason_rows(comments) -> list[HoldReason]:
-    """The rows comment_submit writes beside `hold_reasons` (the admin queue filters on them)."""
-    return [HoldReason(comment=c, code=code) for c in comments for code in HoldReason.codes_of(c.hold_reasons)]
+def _hold_reason_rows(held) -> list[HoldReason]:
+    """The HoldReason rows comment_submit writes, for (comment, HOLD_REASONS entry) pairs."""
+    return [
+        HoldReason(comment=c, position=n, code=r["code"], params=r["params"])
+        for c, reasons in held
+        for n, r in enumerate(reasons)
+    ]
 
 
 def refresh_approved_counts() -> int:
@@ -489,12 +494,12 @@ def fill_queue(*, count: int, progress: Progress = print, totals: Totals | None 
                                 body_html=body_html,
                                 link_domains=domains,
                                 status=Comment.Status.PENDING,
-                                hold_reasons=HOLD_REASONS[n % len(HOLD_REASONS)],
                                 created_at=now - timedelta(seconds=2.5 * n),
                             )
                         )
                     Comment.objects.bulk_create(rows)
-                    HoldReason.objects.bulk_create(_hold_reason_rows(rows))
+                    held = [(c, HOLD_REASONS[(first + i) % len(HOLD_REASONS)]) for i, c in enumerate(rows)]
+                    HoldReason.objects.bulk_create(_hold_reason_rows(held))
                     done(len(rows))
                     _report(progress, first + len(rows), count, started)
     return count
@@ -526,12 +531,13 @@ def _report(progress: Progress, made: int, count: int, started: float) -> None:
 def _queue_sql(first: int, last: int, post_ids, author_ids, bodies) -> None:
     table = Comment._meta.db_table
     with connection.cursor() as cursor:
-        # The comments and, from what that INSERT returns, their hold-reason rows, in one statement.
+        # The comments and, from what that INSERT returns, their hold-reason rows, in one statement
+        # (a comment's number g comes back from its created_at, now() - g * 2.5 s, now() being fixed).
         cursor.execute(
             f"""
             WITH made AS (
             INSERT INTO {table} (
-                post_id, parent_id, depth, author_id, body, body_html, status, hold_reasons, link_domains,
+                post_id, parent_id, depth, author_id, body, body_html, status, link_domains,
                 pending_body, show_unmasked, notify_replies, decision_reason, created_at
             )
             SELECT
@@ -541,15 +547,16 @@ def _queue_sql(first: int, last: int, post_ids, author_ids, bodies) -> None:
                 (%(bodies)s::text[])[1 + g %% %(n_bodies)s],
                 (%(htmls)s::text[])[1 + g %% %(n_bodies)s],
                 'pending',
-                ((%(reasons)s::text[])[1 + g %% %(n_reasons)s])::jsonb,
                 ((%(domains)s::text[])[1 + g %% %(n_bodies)s])::jsonb,
                 '', false, false, '',
                 now() - g * interval '2.5 seconds'
             FROM generate_series(%(first)s, %(last)s) AS g
-            RETURNING id, hold_reasons
+            RETURNING id, round(extract(epoch FROM now() - created_at) / 2.5)::bigint AS g
             )
-            INSERT INTO {HoldReason._meta.db_table} (comment_id, code)
-            SELECT DISTINCT made.id, r->>'code' FROM made, jsonb_array_elements(made.hold_reasons) AS r
+            INSERT INTO {HoldReason._meta.db_table} (comment_id, position, code, params)
+            SELECT made.id, r.n - 1, r.reason->>'code', r.reason->'params' FROM made,
+            jsonb_array_elements(((%(reasons)s::text[])[1 + made.g %% %(n_reasons)s])::jsonb)
+                WITH ORDINALITY AS r(reason, n)
             """,  # noqa: S608 (table names from the models)
             {
                 "posts": post_ids,

@@ -199,6 +199,7 @@ class CommentAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(open_report_count=Coalesce(Subquery(open_reports, output_field=IntegerField()), 0))
+            .prefetch_related("hold_reasons")
         )
 
     def get_list_display(self, request):
@@ -236,7 +237,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("raisons"))
     def reason_badges(self, comment):
-        reasons = [r for r in comment.hold_reasons or [] if isinstance(r, dict)]
+        reasons = comment.hold_reasons.all()  # prefetched; each sentence made in the moderator's language
         if not reasons:
             return "—"
         return format_html(
@@ -244,7 +245,7 @@ class CommentAdmin(admin.ModelAdmin):
             format_html_join(
                 " ",
                 '<span class="hold-reason hold-reason-{}">{}</span>',
-                ((r.get("code", ""), r.get("message") or r.get("code", "")) for r in reasons),
+                ((reason.code, reason.message) for reason in reasons),
             ),
         )
 

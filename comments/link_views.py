@@ -73,7 +73,7 @@ def moderation_link(request, token):
         "moderator": moderator,
         "action": decision.link,
         "form": form,
-        "reasons": [reason for reason in comment.hold_reasons or [] if isinstance(reason, dict)],
+        "reasons": list(comment.hold_reasons.all()),
     }
     return render(request, "comments/links/moderation_confirm.html", context)
 

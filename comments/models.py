@@ -4,7 +4,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from markup.render import link_domains, render_comment
+from comments.moderation import Reason
+from markup.render import CommentText, read_comment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -81,9 +82,6 @@ class Comment(models.Model):
     body = models.TextField(_("texte"), help_text=_("Tel que saisi par son auteur."))
     body_html = models.TextField(_("texte mis en forme"), editable=False)
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
-    hold_reasons = models.JSONField(
-        _("raisons de la retenue"), default=list, blank=True, help_text=_("Codes et phrases de la politique.")
-    )
     link_domains = models.JSONField(_("domaines des liens"), default=list, blank=True, editable=False)
     pending_body = models.TextField(
         _("modification en attente"),
@@ -136,10 +134,29 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author} — {self.post}"
 
+    # The (body, show_unmasked) that body_html and link_domains were made from: save() makes them again
+    # only when either changed.
+    _read_from: tuple | None = None
+
     def save(self, *args, **kwargs):
-        self.body_html = render_comment(self.body, mask=not self.show_unmasked)
-        self.link_domains = link_domains(self.body)
+        if self._read_from != (self.body, self.show_unmasked):
+            self.use_text(read_comment(self.body, mask=not self.show_unmasked))
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        comment = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        loaded = comment.__dict__
+        if "body" in loaded and "show_unmasked" in loaded:
+            comment._read_from = (loaded["body"], loaded["show_unmasked"])
+        return comment
+
+    def use_text(self, text: CommentText) -> None:
+        """Take body_html and link_domains from `text`, the reading of `body` (`read_comment`, masked unless
+        show_unmasked): the services read a new text once, for the policy and for this."""
+        self.body_html = text.html
+        self.link_domains = text.link_domains
+        self._read_from = (self.body, not text.masked)
 
     @property
     def is_pending(self) -> bool:
@@ -160,34 +177,49 @@ class Comment(models.Model):
 
 
 class HoldReason(models.Model):
-    """One code of a comment's `hold_reasons`, in a row of its own: the admin queue filters on it by index.
+    """Why a comment waits (or was published at once): one rule of the policy, its code and its parameters.
 
-    Written by the services with the JSON list (`comments.services._set_hold_reasons`).
+    The one store of a comment's reasons, one row each, in the policy's order. Rows rather than a JSON
+    list on the comment: the admin queue filters on a code at a million comments, and an EXISTS on the
+    (code, comment) index does it alike on SQLite and PostgreSQL (a JSON list would need PostgreSQL's
+    GIN index and `@>`, and search text elsewhere); the rows of a page of comments come in one
+    prefetch query. The sentence is not stored: `message` makes it from the code and the parameters
+    in the reader's language (`comments.moderation.MESSAGES`). Written by the services only
+    (`comments.services._set_hold_reasons`).
     """
 
-    # No index of its own on `comment`: the unique constraint's (comment, code) serves the cascade.
+    # No index of its own on `comment`: the unique constraint's (comment, position) serves the cascade and prefetch.
     comment = models.ForeignKey(
         Comment,
         on_delete=models.CASCADE,
-        related_name="hold_reason_rows",
+        related_name="hold_reasons",
         db_index=False,
         verbose_name=_("commentaire"),
     )
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
     code = models.CharField(_("code"), max_length=20)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("raison de la retenue")
         verbose_name_plural = _("raisons de la retenue")
+        ordering = ["position"]
         indexes = [models.Index(fields=["code", "comment"], name="comments_holdreason_code_idx")]
-        constraints = [models.UniqueConstraint(fields=["comment", "code"], name="comments_holdreason_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "position"], name="comments_holdreason_position_unique")
+        ]
 
     def __str__(self):
-        return self.code
+        return self.message
 
-    @staticmethod
-    def codes_of(reasons) -> set[str]:
-        """The codes of a `hold_reasons` list (dicts with a "code"), as a set."""
-        return {str(r["code"])[:20] for r in reasons or [] if isinstance(r, dict) and r.get("code")}
+    @property
+    def reason(self) -> Reason:
+        return Reason(self.code, self.params if isinstance(self.params, dict) else {})
+
+    @property
+    def message(self) -> str:
+        """The sentence, in the active language."""
+        return self.reason.message
 
 
 class ModerationEvent(models.Model):

@@ -8,7 +8,7 @@ when it fires, why — in words a moderator (or the reader) understands.
 - `refusal(user, post, policy=…)`: may this reader comment on this post at
   all? A banned or suspended author, an unverified address, a closed post are
   refused outright, with the reason; the text typed is kept by the view.
-- `assess(body=…, author=…, lists=…, policy=…)`: what happens to a comment
+- `assess(body=…, author=…, lists=…, policy=…, text=…)`: what happens to a comment
   once written. Rules that hold (too many links, a blocked word or domain, a
   link domain never seen approved, a brand-new account, the same text again,
   personal data) hold it whatever the mode. Otherwise the mode decides:
@@ -16,23 +16,28 @@ when it fires, why — in words a moderator (or the reader) understands.
   publishes at once the authors who earned it (N approved comments and no
   rejection or spam since, or trusted by a moderator).
 
+Each rule gives a `Reason`: a code and its parameters ({"code": "links",
+"params": {"count": 3, "limit": 2}}), stored as such on a held comment
+(`comments.models.HoldReason`). Its sentence (`Reason.message`) is made when it
+is shown, in the reader's language: a French commenter's comment is held « 3 liens
+(limite : 2) », and an English moderator reads "3 links (limit: 2)".
+
 Rate limits need a shared counter (the cache) and live in services.py; the
 functions here take plain values and decide; they read and write nothing.
 """
 
 import functools
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from markup.personal_data import find_personal_data
-from markup.render import link_domains, links
+from markup.render import CommentText, read_comment
 
 HOLD_ALL = "hold_all"
 TRUST = "trust"
@@ -40,38 +45,96 @@ MODES = {HOLD_ALL: "Tout retenir", TRUST: "Échelle de confiance"}
 
 # Every reason code the policy (and the services) may give, with its short label for the admin filter.
 REASON_LABELS = {
-    "hold_all": _lazy("Tout est modéré"),
-    "links": _lazy("Trop de liens"),
-    "blocked_word": _lazy("Mot bloqué"),
-    "blocked_domain": _lazy("Domaine bloqué"),
-    "unknown_domain": _lazy("Domaine inconnu"),
-    "new_account": _lazy("Compte récent"),
-    "duplicate": _lazy("Doublon"),
-    "iban": _lazy("IBAN"),
-    "card": _lazy("Carte bancaire"),
-    "phone": _lazy("Téléphone"),
-    "email": _lazy("Adresse e-mail"),
-    "edit": _lazy("Modification"),
-    "reported": _lazy("Signalements"),
-    "honeypot": _lazy("Robot (champ piège)"),
-    "trusted": _lazy("Auteur de confiance"),
+    "hold_all": gettext_lazy("Tout est modéré"),
+    "links": gettext_lazy("Trop de liens"),
+    "blocked_word": gettext_lazy("Mot bloqué"),
+    "blocked_domain": gettext_lazy("Domaine bloqué"),
+    "unknown_domain": gettext_lazy("Domaine inconnu"),
+    "new_account": gettext_lazy("Compte récent"),
+    "duplicate": gettext_lazy("Doublon"),
+    "iban": gettext_lazy("IBAN"),
+    "card": gettext_lazy("Carte bancaire"),
+    "phone": gettext_lazy("Téléphone"),
+    "email": gettext_lazy("Adresse e-mail"),
+    "edit": gettext_lazy("Modification"),
+    "reported": gettext_lazy("Signalements"),
+    "honeypot": gettext_lazy("Robot (champ piège)"),
+    "trusted": gettext_lazy("Auteur de confiance"),
 }
 
 PERSONAL_DATA_MESSAGES = {
-    "iban": "IBAN détecté",
-    "card": "numéro de carte bancaire détecté",
-    "phone": "numéro de téléphone détecté",
-    "email": "adresse e-mail détectée",
+    "iban": gettext_lazy("IBAN détecté"),
+    "card": gettext_lazy("numéro de carte bancaire détecté"),
+    "phone": gettext_lazy("numéro de téléphone détecté"),
+    "email": gettext_lazy("adresse e-mail détectée"),
+}
+
+# Each reason's sentence, made from its parameters in the active language when it is shown.
+MESSAGES: dict[str, Callable[[Mapping], str]] = {
+    # Who may comment (`refusal`, `sanction`, `comments_closed`): shown at once, never stored.
+    "login": lambda p: _("Connectez-vous pour commenter."),
+    "unverified": lambda p: _("Confirmez votre adresse e-mail pour pouvoir commenter."),
+    "inactive": lambda p: _("Ce compte est désactivé."),
+    "banned": lambda p: _("Votre compte n’est plus autorisé à commenter."),
+    "suspended": lambda p: _("Votre compte est suspendu jusqu’au %(date)s.") % {"date": p["date"]},
+    "unpublished": lambda p: _("Ce billet n’est pas publié."),
+    "closed": lambda p: _("Les commentaires sont fermés pour ce billet."),
+    "closed_after": lambda p: (
+        ngettext(
+            "Les commentaires se ferment %(days)d jour après la publication.",
+            "Les commentaires se ferment %(days)d jours après la publication.",
+            p["days"],
+        )
+        % {"days": p["days"]}
+    ),
+    # What happens to a comment (`assess`, and the services): stored with the comment.
+    "hold_all": lambda p: _("tous les commentaires sont soumis à modération"),
+    "trusted": lambda p: (
+        ngettext(
+            "auteur de confiance : %(count)d commentaire approuvé sans refus",
+            "auteur de confiance : %(count)d commentaires approuvés sans refus",
+            p["count"],
+        )
+        % {"count": p["count"]}
+        if "count" in p
+        else _("auteur de confiance (choisi par un modérateur)")
+    ),
+    "links": lambda p: _("%(count)d liens (limite : %(limit)d)") % {"count": p["count"], "limit": p["limit"]},
+    "blocked_word": lambda p: _("mot bloqué : %(word)s") % {"word": p["word"]},
+    "blocked_domain": lambda p: _("domaine bloqué : %(domain)s") % {"domain": p["domain"]},
+    "unknown_domain": lambda p: _("lien vers un domaine jamais approuvé : %(domain)s") % {"domain": p["domain"]},
+    "new_account": lambda p: (
+        ngettext("compte créé il y a %(n)d minute", "compte créé il y a %(n)d minutes", p["minutes"])
+        % {"n": p["minutes"]}
+    ),
+    "duplicate": lambda p: _("même texte qu’un commentaire récent du même auteur"),
+    **{kind: (lambda p, kind=kind: str(PERSONAL_DATA_MESSAGES[kind])) for kind in PERSONAL_DATA_MESSAGES},
+    "edit": lambda p: _("modification d’un commentaire publié"),
+    "reported": lambda p: _("%(n)d signalements de lecteurs") % {"n": p["count"]},
+    "honeypot": lambda p: _("champ piège rempli (robot)"),
 }
 
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a rule fired: a code and its parameters, stored as they are; the sentence is made when shown."""
+
     code: str
-    message: str
+    params: Mapping = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        """The sentence, in the active language (a reason stored before codes had parameters keeps its text)."""
+        render = MESSAGES.get(self.code)
+        if render is not None:
+            try:
+                return render(self.params)
+            except (KeyError, TypeError, ValueError):
+                pass
+        return str(self.params.get("text") or REASON_LABELS.get(self.code, self.code))
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+        return {"code": self.code, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)
@@ -145,7 +208,7 @@ def refusal(user, post, *, policy: Policy | None = None, now=None) -> Reason | N
     policy = policy or Policy.from_settings()
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
-        return Reason("login", _("Connectez-vous pour commenter."))
+        return Reason("login")
     barred = sanction(user, now=now)
     if barred:
         return barred
@@ -153,98 +216,76 @@ def refusal(user, post, *, policy: Policy | None = None, now=None) -> Reason | N
     if closed:
         return closed
     if not user.has_verified_email():
-        return Reason("unverified", _("Confirmez votre adresse e-mail pour pouvoir commenter."))
+        return Reason("unverified")
     return None
 
 
 def sanction(user, *, now=None) -> Reason | None:
     """Why this account may take no part (comment, report), or None: deactivated, banned or suspended."""
     if not user.is_active:
-        return Reason("inactive", _("Ce compte est désactivé."))
+        return Reason("inactive")
     if getattr(user, "is_banned", False):
-        return Reason("banned", _("Votre compte n’est plus autorisé à commenter."))
+        return Reason("banned")
     if user.is_suspended(now or timezone.now()):
         until = timezone.localtime(user.suspended_until).strftime("%d/%m/%Y à %H:%M")
-        return Reason("suspended", _("Votre compte est suspendu jusqu’au %(date)s.") % {"date": until})
+        return Reason("suspended", {"date": until})
     return None
 
 
 def comments_closed(post, *, policy: Policy, now) -> Reason | None:
     if not post.is_published:
-        return Reason("unpublished", _("Ce billet n’est pas publié."))
+        return Reason("unpublished")
     if not post.comments_open:
-        return Reason("closed", _("Les commentaires sont fermés pour ce billet."))
+        return Reason("closed")
     if policy.close_after is not None and post.published_at + policy.close_after <= now:
-        days = policy.close_after.days
-        return Reason(
-            "closed_after",
-            ngettext(
-                "Les commentaires se ferment %(days)d jour après la publication.",
-                "Les commentaires se ferment %(days)d jours après la publication.",
-                days,
-            )
-            % {"days": days},
-        )
+        return Reason("closed_after", {"days": policy.close_after.days})
     return None
 
 
 # What happens to a comment --------------------------------------------------
 
 
-def assess(*, body: str, author: AuthorRecord, lists: SiteLists, policy: Policy) -> Verdict:
-    """Hold, or publish, a new comment; the reasons say why."""
-    reasons = holding_reasons(body=body, author=author, lists=lists, policy=policy)
+def assess(
+    *, body: str, author: AuthorRecord, lists: SiteLists, policy: Policy, text: CommentText | None = None
+) -> Verdict:
+    """Hold, or publish, a new comment; the reasons say why.
+
+    `text` is the body already read (`markup.render.read_comment`: its links and personal data);
+    the services pass it so that a comment is parsed and scanned once.
+    """
+    reasons = holding_reasons(body=body, author=author, lists=lists, policy=policy, text=text)
     if reasons:
         return Verdict("pending", tuple(reasons))
     if policy.mode == TRUST:
         if author.trusted:
-            return Verdict("approved", (Reason("trusted", _("auteur de confiance (choisi par un modérateur)")),))
+            return Verdict("approved", (Reason("trusted"),))
         if author.approved_since_last_refusal >= policy.trust_threshold:
-            count = author.approved_since_last_refusal
-            message = ngettext(
-                "auteur de confiance : %(count)d commentaire approuvé sans refus",
-                "auteur de confiance : %(count)d commentaires approuvés sans refus",
-                count,
-            ) % {"count": count}
-            return Verdict("approved", (Reason("trusted", message),))
-    return Verdict("pending", (Reason(HOLD_ALL, _("tous les commentaires sont soumis à modération")),))
+            return Verdict("approved", (Reason("trusted", {"count": author.approved_since_last_refusal}),))
+    return Verdict("pending", (Reason(HOLD_ALL),))
 
 
-def holding_reasons(*, body: str, author: AuthorRecord, lists: SiteLists, policy: Policy) -> list[Reason]:
+def holding_reasons(
+    *, body: str, author: AuthorRecord, lists: SiteLists, policy: Policy, text: CommentText | None = None
+) -> list[Reason]:
     """Every rule that holds this text for a moderator, whatever the mode."""
+    text = text or read_comment(body)
     reasons: list[Reason] = []
-    count = len(links(body))
+    count = len(text.links)
     if count > policy.max_links:
-        reasons.append(
-            Reason("links", _("%(count)d liens (limite : %(limit)d)") % {"count": count, "limit": policy.max_links})
-        )
+        reasons.append(Reason("links", {"count": count, "limit": policy.max_links}))
     for word in sorted(blocked_words_in(body, lists.blocked_words)):
-        reasons.append(Reason("blocked_word", _("mot bloqué : %(word)s") % {"word": word}))
-    for domain in link_domains(body):
+        reasons.append(Reason("blocked_word", {"word": word}))
+    for domain in text.link_domains:
         blocked = matching_domain(domain, lists.blocked_domains)
         if blocked:
-            reasons.append(Reason("blocked_domain", _("domaine bloqué : %(domain)s") % {"domain": blocked}))
+            reasons.append(Reason("blocked_domain", {"domain": blocked}))
         elif not matching_domain(domain, lists.known_domains):
-            reasons.append(
-                Reason("unknown_domain", _("lien vers un domaine jamais approuvé : %(domain)s") % {"domain": domain})
-            )
+            reasons.append(Reason("unknown_domain", {"domain": domain}))
     if author.account_age < policy.min_account_age:
-        minutes = int(author.account_age.total_seconds() // 60)
-        reasons.append(
-            Reason(
-                "new_account",
-                ngettext("compte créé il y a %(n)d minute", "compte créé il y a %(n)d minutes", minutes)
-                % {"n": minutes},
-            )
-        )
+        reasons.append(Reason("new_account", {"minutes": int(author.account_age.total_seconds() // 60)}))
     if normalized(body) in {normalized(previous) for previous in author.recent_bodies}:
-        reasons.append(Reason("duplicate", _("même texte qu’un commentaire récent du même auteur")))
-    kinds = []
-    for finding in find_personal_data(body):
-        if finding.kind not in kinds:
-            kinds.append(finding.kind)
-    for kind in kinds:
-        reasons.append(Reason(kind, _(PERSONAL_DATA_MESSAGES[kind])))
+        reasons.append(Reason("duplicate"))
+    reasons += [Reason(kind) for kind in text.personal_data_kinds]
     return reasons
 
 

@@ -10,20 +10,21 @@ the database: see `_queue_in_transaction`).
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Subquery
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post
 from comments import moderation, notifications
 from comments.decisions import MODERATE_PERMISSION
 from comments.models import BlockedTerm, Comment, HoldReason, KnownDomain, ModerationEvent, Report
-from markup.render import link_domains
+from markup.render import read_comment
 
 
 class CommentNotAllowed(PermissionDenied):
@@ -42,15 +43,18 @@ def comment_submit(
     post: Post,
     author,
     body: str,
-    parent: Comment | None = None,
+    parent_id: int | None = None,
     submission_key: uuid.UUID | None = None,
     notify_replies: bool = False,
     honeypot: bool = False,
 ) -> Comment:
     """Store a reader's comment with the policy's verdict (held, or published for a trusted author).
 
+    `parent_id` is the comment replied to, as the form sent it: looked up here, on this post.
     The same `submission_key` sent twice by the same author returns the comment
     stored the first time. A filled honeypot stores the comment as spam, quietly.
+    The text is read once (`markup.render.read_comment`): one Markdown parse and one
+    personal-data scan serve the policy and the stored HTML.
     """
     policy = moderation.Policy.from_settings()
     refusal = moderation.refusal(author, post, policy=policy)
@@ -59,8 +63,7 @@ def comment_submit(
     body = body.strip()
     if not body:
         raise ValidationError(_("Le commentaire est vide."), code="empty")
-    if parent is not None:
-        _check_reply_target(parent, post, policy)
+    parent = _reply_target(parent_id, post, policy) if parent_id is not None else None
 
     if submission_key is not None:
         existing = Comment.objects.filter(author=author, submission_key=submission_key).first()
@@ -68,27 +71,33 @@ def comment_submit(
             return existing
     _count_against_rate_limit(author, policy)
 
+    text = read_comment(body)
     if honeypot:
-        verdict = moderation.Verdict("spam", (moderation.Reason("honeypot", "champ piège rempli (robot)"),))
+        verdict = moderation.Verdict("spam", (moderation.Reason("honeypot"),))
     else:
         verdict = moderation.assess(
-            body=body, author=_author_record(author, policy), lists=_site_lists(body), policy=policy
+            body=body,
+            author=_author_record(author, policy),
+            lists=_site_lists(text.link_domains),
+            policy=policy,
+            text=text,
         )
     try:
         with transaction.atomic():
-            comment = Comment.objects.create(
+            comment = Comment(
                 post=post,
                 author=author,
                 parent=parent,
                 depth=parent.depth + 1 if parent else 0,
                 body=body,
                 status=verdict.status,
-                hold_reasons=[reason.as_dict() for reason in verdict.reasons],
                 submission_key=submission_key,
                 notify_replies=notify_replies,
             )
-            _save_hold_reason_rows(comment, created=True)
-            _log(comment, ModerationEvent.Action.SUBMITTED, author, "; ".join(r.message for r in verdict.reasons))
+            comment.use_text(text)
+            comment.save(force_insert=True)
+            _set_hold_reasons(comment, verdict.reasons, created=True)
+            _log(comment, ModerationEvent.Action.SUBMITTED, author, _history_text(verdict.reasons))
             if comment.is_approved:
                 _comment_published(comment, tell_author=False)
             elif comment.is_pending:
@@ -110,21 +119,26 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ValidationError(_("Le commentaire est vide."), code="empty")
+    text = read_comment(body)
     verdict = moderation.assess(
-        body=body, author=_author_record(author, policy, exclude=comment), lists=_site_lists(body), policy=policy
+        body=body,
+        author=_author_record(author, policy, exclude=comment),
+        lists=_site_lists(text.link_domains),
+        policy=policy,
+        text=text,
     )
-    reasons = [reason.as_dict() for reason in verdict.reasons]
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.is_approved:
-            comment.pending_body = body
-            comment.hold_reasons = [{"code": "edit", "message": _("modification d’un commentaire publié")}, *reasons]
+            comment.pending_body = body  # the published text, and its HTML, stay
+            reasons = [moderation.Reason("edit"), *verdict.reasons]
         else:
             comment.body = body
-            comment.hold_reasons = reasons
+            comment.use_text(text)
+            reasons = verdict.reasons
         comment.edited_at = timezone.now()
         comment.save()
-        _save_hold_reason_rows(comment)
+        _set_hold_reasons(comment, reasons)
         _log(comment, ModerationEvent.Action.EDITED, author, "")
         if comment.is_approved:
             post_refresh_comments(post_id=comment.post_id)  # readers see « une modification attend »
@@ -179,11 +193,10 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
             locked = Comment.objects.select_for_update().get(pk=comment.pk)
             if locked.is_approved:
                 locked.status = Comment.Status.PENDING
-                message = _("%(n)d signalements de lecteurs") % {"n": open_reports}
-                locked.hold_reasons = [{"code": "reported", "message": message}]
-                locked.save(update_fields=["status", "hold_reasons"])
-                _save_hold_reason_rows(locked)
-                _log(locked, ModerationEvent.Action.REQUEUED, None, message)
+                reported = moderation.Reason("reported", {"count": open_reports})
+                locked.save(update_fields=["status"])
+                _set_hold_reasons(locked, [reported])
+                _log(locked, ModerationEvent.Action.REQUEUED, None, _history_text([reported]))
                 post_refresh_comments(post_id=locked.post_id)
                 transaction.on_commit(lambda: notifications.notify_comment_held(locked))
     return report
@@ -214,8 +227,7 @@ def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: 
         if locked.pending_body:
             locked.body, locked.pending_body = locked.pending_body, ""
         locked.show_unmasked = unmasked
-        locked.hold_reasons = []
-        _save_hold_reason_rows(locked)
+        _set_hold_reasons(locked, [])
         decided = _decide(locked, moderator, Comment.Status.APPROVED, ModerationEvent.Action.APPROVED, reason)
         KnownDomain.objects.bulk_create(
             [KnownDomain(domain=domain) for domain in decided.link_domains], ignore_conflicts=True
@@ -232,12 +244,11 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
         if locked.pending_body and locked.is_approved:
             # Only the edit is refused: the published text stays.
             locked.pending_body = ""
-            locked.hold_reasons = []
             locked.moderated_at = timezone.now()
             locked.moderated_by = moderator
             locked.decision_reason = reason[:300]
             locked.save()
-            _save_hold_reason_rows(locked)
+            _set_hold_reasons(locked, [])
             _log(locked, ModerationEvent.Action.REJECTED, moderator, reason or _("modification refusée"))
             post_refresh_comments(post_id=locked.post_id)  # the « une modification attend » note goes
             decided = locked
@@ -324,13 +335,13 @@ def _author_record(author, policy: moderation.Policy, exclude: Comment | None = 
     )
 
 
-def _site_lists(body: str = "") -> moderation.SiteLists:
-    """The block list, and of the known domains only those the links of `body` could match (none: no query)."""
+def _site_lists(link_domains: list[str]) -> moderation.SiteLists:
+    """The block list, and of the known domains only those `link_domains` could match (none: no query)."""
     words, domains = set(), set()
     for kind, value in BlockedTerm.objects.values_list("kind", "value"):
         (domains if kind == BlockedTerm.Kind.DOMAIN else words).add(value)
     candidates = set()
-    for domain in link_domains(body):
+    for domain in link_domains:
         parts = domain.lower().removeprefix("www.").split(".")
         for n in range(len(parts)):  # a.b.example.com, b.example.com, example.com, com
             suffix = ".".join(parts[n:])
@@ -349,11 +360,16 @@ def _check_moderator(moderator) -> None:
         raise PermissionDenied(_("Vous n’avez pas le droit de modérer les commentaires."))
 
 
-def _check_reply_target(parent: Comment, post: Post, policy: moderation.Policy) -> None:
-    if parent.post_id != post.pk or not parent.is_approved or parent.is_removed:
+def _reply_target(parent_id: int, post: Post, policy: moderation.Policy) -> Comment:
+    """The comment replied to, if a reply to it may be written: one query."""
+    parent = Comment.objects.filter(pk=parent_id, post=post).first()
+    if parent is None:
+        raise ValidationError(_("Le commentaire auquel vous répondez n’existe plus."), code="parent_gone")
+    if not parent.is_approved or parent.is_removed:
         raise ValidationError(_("On ne peut répondre qu’à un commentaire publié de ce billet."), code="bad_parent")
     if parent.depth + 1 >= policy.max_depth:
         raise ValidationError(_("Cette discussion a atteint sa profondeur maximale."), code="too_deep")
+    return parent
 
 
 def _check_own_editable(comment: Comment, author, policy: moderation.Policy) -> None:
@@ -457,15 +473,23 @@ def _withdraw_trust(author) -> None:
         type(author).objects.filter(pk=author.pk).update(trusted=False)
 
 
-def _save_hold_reason_rows(comment: Comment, *, created: bool = False) -> None:
-    """Mirror `comment.hold_reasons` in HoldReason rows, which the admin queue filters on."""
-    codes = HoldReason.codes_of(comment.hold_reasons)
+def _set_hold_reasons(comment: Comment, reasons, *, created: bool = False) -> None:
+    """Store the comment's reasons (`moderation.Reason`s), in order, in place of those it had."""
     if not created:
-        HoldReason.objects.filter(comment=comment).exclude(code__in=codes).delete()
-    if codes:
+        HoldReason.objects.filter(comment=comment).delete()
+    if reasons:
         HoldReason.objects.bulk_create(
-            [HoldReason(comment=comment, code=code) for code in sorted(codes)], ignore_conflicts=not created
+            [
+                HoldReason(comment=comment, position=position, code=reason.code[:20], params=dict(reason.params))
+                for position, reason in enumerate(reasons)
+            ]
         )
+
+
+def _history_text(reasons) -> str:
+    """The reasons as a history row keeps them: in the site's language, as the admin shows it, whoever wrote."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return "; ".join(reason.message for reason in reasons)
 
 
 def _log(comment: Comment, action: str, actor, reason: str) -> None:

@@ -131,7 +131,7 @@ def send_moderation_digest() -> int:
     total = pending.count()
     if not total:
         return 0
-    comments = list(pending.order_by("created_at", "pk")[:DIGEST_LIMIT])
+    comments = list(pending.order_by("created_at", "pk").prefetch_related("hold_reasons")[:DIGEST_LIMIT])
     sent = 0
     for moderator in moderators():
         context = {
@@ -177,7 +177,7 @@ def _moderation_item(comment: Comment, moderator) -> dict:
         # An edit of a published comment waits in pending_body; the published text stays until approved.
         "is_edit": bool(comment.pending_body),
         "text": comment.pending_body or comment.body,
-        "reasons": [reason for reason in comment.hold_reasons or [] if isinstance(reason, dict)],
+        "reasons": list(comment.hold_reasons.all()),  # their sentences made in the recipient's language
         "links": [
             {"label": decision.link.button, "url": moderation_url(comment=comment, moderator=moderator, action=name)}
             for name, decision in decisions.BY_LINK.items()

@@ -25,18 +25,12 @@ def comment_create(request, post_id):
     if not form.is_valid():
         return _post_page(request, post, form, status=422)
     data = form.cleaned_data
-    parent = None
-    if data["parent"]:
-        parent = Comment.objects.filter(pk=data["parent"], post=post).first()
-        if parent is None:
-            form.add_error(None, _("Le commentaire auquel vous répondez n’existe plus."))
-            return _post_page(request, post, form, status=422)
     try:
         comment = services.comment_submit(
             post=post,
             author=request.user,
             body=data["body"],
-            parent=parent,
+            parent_id=data["parent"] or None,
             submission_key=data["submission_key"],
             notify_replies=data["notify_replies"],
             honeypot=bool(data["website"]),

@@ -7,11 +7,12 @@ interpreted, and the result still goes through the allowlist.
 """
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from markup.personal_data import mask_personal_data
+from markup.personal_data import Finding, find_personal_data, mask_personal_data
 from markup.sanitize import sanitize_comment_html, sanitize_post_html
 from markup.typography import typographize
 
@@ -40,39 +41,104 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STAR = "\ue000"
 
 
-def render_comment(text: str, *, mask: bool = True) -> str:
-    """Comment text to safe HTML, French typography applied; personal data (IBAN, card, phone, e-mail)
-    masked unless `mask=False`."""
+@dataclass(frozen=True)
+class CommentText:
+    """A comment's text worked on once: its HTML, the links it shows, the personal data found in it."""
+
+    html: str
+    links: tuple[str, ...]  # every link the rendered text shows, in order (mailto: links left out)
+    personal_data: tuple[Finding, ...]  # found in the text as written, masked or not in `html`
+    masked: bool = True  # whether `html` shows the personal data masked
+
+    @property
+    def link_domains(self) -> list[str]:
+        """The host names the text links to, lowercased, each once, in order of first appearance."""
+        domains = []
+        for url in self.links:
+            host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower().rstrip(".")
+            if host and host not in domains:
+                domains.append(host)
+        return domains
+
+    @property
+    def personal_data_kinds(self) -> list[str]:
+        """The kinds of personal data found ("iban", "card", "phone", "email"), each once, in order."""
+        return list(dict.fromkeys(finding.kind for finding in self.personal_data))
+
+
+def read_comment(text: str, *, mask: bool = True) -> CommentText:
+    """Comment text to safe HTML, its links and its personal data: one personal-data scan, one Markdown parse.
+
+    French typography applied; personal data (IBAN, card, phone, e-mail) masked unless `mask=False`.
+    """
     text = _CONTROL.sub("", text)
-    if mask:
-        # The mask's stars stand in for a private-use character through Markdown (which would read
-        # them as emphasis, and show a backslash escape inside `code`), then come back.
-        text = mask_personal_data(text, escape=lambda masked: masked.replace("*", _STAR))
-    return typographize(sanitize_comment_html(_comment_md.render(text)).replace(_STAR, "*"))
+    findings = tuple(find_personal_data(text))
+    if mask and findings:
+        text = _masked(text, findings)
+    env: dict = {}
+    tokens = _comment_md.parse(text, env)
+    html = _comment_md.renderer.render(tokens, _comment_md.options, env)
+    return CommentText(
+        html=typographize(sanitize_comment_html(html).replace(_STAR, "*")),
+        links=tuple(url for url in _links_in(tokens) if url and not url.lower().startswith("mailto:")),
+        personal_data=findings,
+        masked=mask,
+    )
+
+
+def render_comment(text: str, *, mask: bool = True) -> str:
+    """Comment text to safe HTML (see `read_comment`)."""
+    return read_comment(text, mask=mask).html
 
 
 def links(text: str) -> list[str]:
-    """Every link the text would show once rendered, in order (mailto: links left out).
+    """Every link the text shows once rendered, in order (mailto: links left out).
 
-    Counts Markdown links, <autolinks>, and bare URLs or names such as
-    `www.example.org` or `example.org` that linkify recognises.
+    Markdown links, <autolinks>, and bare URLs or names such as `www.example.org`
+    that linkify recognises; in an indented code block too (shown as text, but a URL all the same).
     """
-    urls = []
-    for token in _comment_md.parseInline(text) if text else []:
-        for child in token.children or []:
-            if child.type == "link_open":
-                urls.append(str(child.attrGet("href") or ""))
-    return [url for url in urls if url and not url.lower().startswith("mailto:")]
+    return list(read_comment(text).links) if text else []
 
 
 def link_domains(text: str) -> list[str]:
     """The host names the text links to, lowercased, each once, in order of first appearance."""
-    domains = []
-    for url in links(text):
-        host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower().rstrip(".")
-        if host and host not in domains:
-            domains.append(host)
-    return domains
+    return read_comment(text).link_domains if text else []
+
+
+def _masked(text: str, findings: tuple[Finding, ...]) -> str:
+    """The text with each finding replaced by its mask.
+
+    The mask's stars stand in for a private-use character through Markdown (which would read
+    them as emphasis, and show a backslash escape inside `code`), then come back.
+    """
+    parts, position = [], 0
+    for finding in findings:
+        mask = mask_personal_data(finding.text)  # the piece alone, not the whole text again
+        if mask == finding.text:  # a piece that only reads as personal data in its context: mask the whole text
+            return mask_personal_data(text, escape=_escape_stars)
+        parts += [text[position : finding.start], _escape_stars(mask)]
+        position = finding.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _escape_stars(masked: str) -> str:
+    return masked.replace("*", _STAR)
+
+
+def _links_in(tokens) -> list[str]:
+    """The hrefs of the parsed text's links, and the URLs linkify finds in its indented code blocks."""
+    urls = []
+    for token in tokens:
+        if token.type == "code_block":
+            for match in _comment_md.linkify.match(token.content) or []:
+                url = _comment_md.normalizeLink(match.url)
+                if _comment_md.validateLink(url):
+                    urls.append(url)
+        for child in token.children or []:
+            if child.type == "link_open":
+                urls.append(str(child.attrGet("href") or ""))
+    return urls
 
 
 def render_post(text: str) -> str:

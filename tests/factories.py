@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from blog.models import Category, Post
-from comments.models import Comment
+from comments.models import Comment, HoldReason
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -85,8 +85,20 @@ class PostFactory(factory.django.DjangoModelFactory):
 class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
+        skip_postgeneration_save = True
 
     post = factory.SubFactory(PostFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Commentaire {n}, fort pertinent.")
     status = Comment.Status.PENDING
+
+    @factory.post_generation
+    def hold_reasons(comment, create, reasons, **kwargs):
+        """`hold_reasons=[{"code": …, "params": {…}}, …]`: the comment's reasons, stored as the services do."""
+        if create and reasons:
+            HoldReason.objects.bulk_create(
+                [
+                    HoldReason(comment=comment, position=n, code=r["code"], params=r.get("params", {}))
+                    for n, r in enumerate(reasons)
+                ]
+            )

@@ -72,7 +72,7 @@ class TestModerationLinkConfirmation:
 
     def test_hold_reasons_are_shown(self, client, moderator, post, reader):
         comment = CommentFactory(
-            post=post, author=reader, hold_reasons=[{"code": "word", "message": "mot bloqué : casino"}]
+            post=post, author=reader, hold_reasons=[{"code": "blocked_word", "params": {"word": "casino"}}]
         )
 
         assert "mot bloqué : casino" in client.get(link(comment, moderator)).content.decode()

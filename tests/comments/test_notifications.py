@@ -17,7 +17,7 @@ from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserF
 
 pytestmark = pytest.mark.django_db
 
-HELD = {"code": "links", "message": "trop de liens (3, au plus 2)"}
+HELD = {"code": "links", "params": {"count": 3, "limit": 2}}  # « 3 liens (limite : 2) »
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ class TestHeldCommentNotice:
         assert "Les banques et les réseaux sociaux" in message.subject
         assert "Claire Lectrice" in message.body
         assert "Appelez le 06 12 34 56 78." in message.body  # unmasked: it is for moderators
-        assert "trop de liens (3, au plus 2)" in message.body
+        assert "3 liens (limite : 2)" in message.body
         links = [word for word in message.body.split() if "/moderation/" in word]
         assert len(links) == 3
         decoded = [read_moderation_token(urlsplit(url).path.split("/")[-2]) for url in links]
@@ -348,7 +348,7 @@ class TestDigest:
         body = sent_to(mailoutbox, moderator)[0].body
         assert "2 commentaires à modérer" in sent_to(mailoutbox, moderator)[0].subject
         assert body.index("Le plus ancien.") < body.index("Le plus récent.")
-        assert "trop de liens (3, au plus 2)" in body
+        assert "3 liens (limite : 2)" in body
         assert "Déjà publié." not in body and "Déjà refusé." not in body
         links = [word for word in body.split() if "/moderation/" in word]
         assert len(links) == 6
