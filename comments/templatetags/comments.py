@@ -123,7 +123,21 @@ def _own_rows(post, user):
 
 def _reader_thread(thread, *, user, pending, reported, policy, now) -> str:
     """The cached thread with this logged-in reader's links and pending comments put in place."""
-    published, me = thread["comments"], user.pk
+    published = thread["comments"]
+    changes = {
+        ("actions", pk): links for pk, links in _reader_actions(published, user.pk, reported, policy, now).items()
+    }
+    before, end = _pending_places(published, pending, user=user, policy=policy, now=now)
+    changes.update({("before", pk): "".join(items) for pk, items in before.items()})
+    for pk, items in end.items():
+        items = "".join(items)
+        changes[("end", pk)] = items
+        changes[("new", pk)] = f'<ol class="comment-replies">{items}</ol>'  # as _comment.html opens replies
+    return splice(thread["reader"], thread["holes"], changes)
+
+
+def _reader_actions(published: dict, me: int, reported: set, policy, now) -> dict:
+    """The links that differ from every reader's: on the reader's own published comments, and on those they reported."""
     actions = {}
     for pk, info in published.items():
         if info["author"] == me:
@@ -132,41 +146,36 @@ def _reader_thread(thread, *, user, pending, reported, policy, now) -> str:
     for pk in reported:
         if pk in published and pk not in actions:
             actions[pk] = _actions(pk, published=True, can_reply=published[pk]["can_reply"], reported=True)
+    return actions
 
-    def parent_of(info) -> int:  # as build_tree places it
-        return info["parent"] if info["parent"] in published else TOP
 
-    before, end = defaultdict(list), defaultdict(list)
-    item = get_template("comments/_comment.html")
+def _pending_places(published: dict, pending: list, *, user, policy, now) -> tuple[dict, dict]:
+    """The reader's pending comments rendered, each before the first published sibling that came after it
+    (`before`, by that sibling) or at the end of its parent's replies (`end`, by parent; TOP for the top level)."""
+
+    def parent_of(parent_id) -> int:  # as build_tree places it
+        return parent_id if parent_id in published else TOP
+
     for comment in pending:
         comment.author = user
         comment.is_mine = True
-        comment.actions = _actions(
-            comment.pk,
-            published=False,
-            mine=True,
-            editable=not comment.is_removed and now - comment.created_at <= policy.edit_window,
-        )
+        editable = not comment.is_removed and now - comment.created_at <= policy.edit_window
+        comment.actions = _actions(comment.pk, published=False, mine=True, editable=editable)
+    before, end = defaultdict(list), defaultdict(list)
+    item = get_template("comments/_comment.html")
     for root in build_tree(pending):
         html = item.render({"comment": root, "slots": False})
-        parent = parent_of({"parent": root.parent_id})
+        parent = parent_of(root.parent_id)
         later = [
             (info["created_at"], pk)
             for pk, info in published.items()
-            if parent_of(info) == parent and info["created_at"] > root.created_at
+            if parent_of(info["parent"]) == parent and info["created_at"] > root.created_at
         ]
-        if later:  # before the first published sibling that came after it
+        if later:
             before[min(later)[1]].append(html)
         else:
             end[parent].append(html)
-
-    changes = {("actions", pk): links for pk, links in actions.items()}
-    changes.update({("before", pk): "".join(items) for pk, items in before.items()})
-    for pk, items in end.items():
-        items = "".join(items)
-        changes[("end", pk)] = items
-        changes[("new", pk)] = f'<ol class="comment-replies">{items}</ol>'  # as _comment.html opens replies
-    return splice(thread["reader"], thread["holes"], changes)
+    return before, end
 
 
 @register.inclusion_tag("comments/_comment_section.html", takes_context=True)
@@ -182,22 +191,12 @@ def comment_section(context, post):
     policy = moderation.Policy.from_settings()
     now = timezone.now()
     thread = published_thread(post, policy)
-    if user.is_authenticated:
-        pending, reported = _own_rows(post, user)
-        if not pending and not reported and user.pk not in thread["authors"]:
-            html = thread["reader"]  # the usual case: nothing of this reader's in the thread
-        else:
-            html = _reader_thread(thread, user=user, pending=pending, reported=reported, policy=policy, now=now)
-    else:
-        pending, html = [], thread["anonymous"]
+    html, pending = _thread_for(thread, post=post, user=user, policy=policy, now=now)
     refusal = moderation.refusal(user, post, policy=policy, now=now)
     form = context.get("comment_form")
     if form is None and refusal is None:
         reply_to = request.GET.get("reply", "")
         form = CommentForm(initial={"parent": int(reply_to)} if reply_to.isdigit() else None)
-    parent_id = str(form["parent"].value()) if form is not None else ""
-    target = thread["comments"].get(int(parent_id)) if parent_id.isdigit() else None
-    replying_to = {"pk": int(parent_id), "name": target["name"]} if target and target["can_reply"] else None
     return {
         "request": request,
         "user": user,
@@ -206,5 +205,22 @@ def comment_section(context, post):
         "has_comments": bool(thread["comments"] or pending),
         "refusal": refusal,
         "form": form,
-        "replying_to": replying_to,
+        "replying_to": _replying_to(thread, form),
     }
+
+
+def _thread_for(thread, *, post, user, policy, now) -> tuple[str, list]:
+    """The thread's HTML as this reader sees it, and their pending comments in it."""
+    if not user.is_authenticated:
+        return thread["anonymous"], []
+    pending, reported = _own_rows(post, user)
+    if not pending and not reported and user.pk not in thread["authors"]:
+        return thread["reader"], []  # the usual case: nothing of this reader's in the thread
+    return _reader_thread(thread, user=user, pending=pending, reported=reported, policy=policy, now=now), pending
+
+
+def _replying_to(thread, form) -> dict | None:
+    """The published comment the form answers, if a reply to it may be written: its id and author's name."""
+    parent_id = str(form["parent"].value()) if form is not None else ""
+    target = thread["comments"].get(int(parent_id)) if parent_id.isdigit() else None
+    return {"pk": int(parent_id), "name": target["name"]} if target and target["can_reply"] else None
