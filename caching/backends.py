@@ -3,7 +3,7 @@
 `DegradableRedisCache`: the site keeps pages, comment threads and sessions (cached_db) in Redis,
 all of which the database can rebuild: when Redis cannot be reached, a read is a miss and a write
 is skipped (logged), so readers still get their pages, from the database. Counting is different:
-the comment rate limit (comments.services._bump, on the Redis client itself) must not let a flood
+the comment rate limit (caching/counters.py, on a Redis client of its own) must not let a flood
 through when it cannot count, so it still raises `REDIS_UNREACHABLE`, and the comment view refuses
 the comment with a message (fail closed). `add`, `incr` and `decr` raise as well, for the same
 reason.

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import sanctions
-from comments import admin_decide, decisions, moderation, services
+from comments import admin_decide, decisions, moderation, selectors
 from comments.admin_stats import CountCap, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, ModerationEvent, Report
 
@@ -295,7 +295,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("auteur, en bref"))
     def author_details(self, comment):
-        summary = services.author_summary(comment.author)
+        summary = selectors.author_summary(comment.author)
         author = comment.author
         state = sanctions.sanction_state(author)
         return format_html(

@@ -4,26 +4,29 @@ Each function checks who may do it (not only the views), writes in one
 transaction with a history row, keeps the post's approved count exact, and
 queues its e-mails once the transaction has committed (the notice of a held comment,
 the hot path, goes in with the comment's own transaction when the tasks are rows of
-the database: see `_queue_in_transaction`).
+the database: see `_queue_in_transaction`). What they read about an author or the
+site's lists comes from `comments.selectors`.
+
+Why not split: just over 400 lines, and the module is the list of everything that can happen to a
+comment (submit, edit, delete, report, approve, reject, spam) with the few steps they share
+(`_decide`, `_comment_published`, `post_refresh_comments`): one file to read to know them all.
 """
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, Subquery
+from django.db.models import F
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post
-from comments import moderation, notifications
+from caching import counters
+from comments import moderation, notifications, selectors
 from comments.decisions import MODERATE_PERMISSION
-from comments.models import BlockedTerm, Comment, HoldReason, KnownDomain, ModerationEvent, Report
+from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, Report
 from markup.render import read_comment
 
 
@@ -77,35 +80,40 @@ def comment_submit(
     else:
         verdict = moderation.assess(
             body=body,
-            author=_author_record(author, policy),
-            lists=_site_lists(text.link_domains),
+            author=selectors.author_record(author, policy),
+            lists=selectors.site_lists(text.link_domains),
             policy=policy,
             text=text,
         )
+    comment = Comment(
+        post=post,
+        author=author,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        body=body,
+        status=verdict.status,
+        submission_key=submission_key,
+        notify_replies=notify_replies,
+    )
+    comment.use_text(text)
     try:
-        with transaction.atomic():
-            comment = Comment(
-                post=post,
-                author=author,
-                parent=parent,
-                depth=parent.depth + 1 if parent else 0,
-                body=body,
-                status=verdict.status,
-                submission_key=submission_key,
-                notify_replies=notify_replies,
-            )
-            comment.use_text(text)
-            comment.save(force_insert=True)
-            _set_hold_reasons(comment, verdict.reasons, created=True)
-            _log(comment, ModerationEvent.Action.SUBMITTED, author, _history_text(verdict.reasons))
-            if comment.is_approved:
-                _comment_published(comment, tell_author=False)
-            elif comment.is_pending:
-                _queue_in_transaction(lambda: notifications.notify_comment_held(comment))
+        _store_submitted(comment, verdict)
     except IntegrityError:
         # A concurrent request with the same key won the race: return its comment.
         return Comment.objects.get(author=author, submission_key=submission_key)
     return comment
+
+
+def _store_submitted(comment: Comment, verdict: moderation.Verdict) -> None:
+    """The new comment, its reasons and its history row in one transaction; published, or the moderators told."""
+    with transaction.atomic():
+        comment.save(force_insert=True)
+        _set_hold_reasons(comment, verdict.reasons, created=True)
+        _log(comment, ModerationEvent.Action.SUBMITTED, comment.author, _history_text(verdict.reasons))
+        if comment.is_approved:
+            _comment_published(comment, tell_author=False)
+        elif comment.is_pending:
+            _queue_in_transaction(lambda: notifications.notify_comment_held(comment))
 
 
 def comment_edit(*, comment: Comment, author, body: str) -> Comment:
@@ -122,8 +130,8 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
     text = read_comment(body)
     verdict = moderation.assess(
         body=body,
-        author=_author_record(author, policy, exclude=comment),
-        lists=_site_lists(text.link_domains),
+        author=selectors.author_record(author, policy, exclude=comment),
+        lists=selectors.site_lists(text.link_domains),
         policy=policy,
         text=text,
     )
@@ -282,76 +290,6 @@ def comment_approve_and_trust(*, comment: Comment, moderator) -> Comment:
     return decided
 
 
-# Reading what the policy needs ----------------------------------------------
-
-
-def author_summary(author) -> dict:
-    """What a moderator wants to know about an author: age, verification, past decisions, open reports."""
-    from allauth.account.models import EmailAddress
-
-    counts = Comment.objects.filter(author=author).aggregate(
-        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
-        rejected=Count("pk", filter=Q(status=Comment.Status.REJECTED)),
-        spam=Count("pk", filter=Q(status=Comment.Status.SPAM)),
-    )
-    verified = EmailAddress.objects.filter(user=author, verified=True).first()
-    return {
-        "account_age": timezone.now() - author.date_joined,
-        "verified": verified is not None,
-        "open_reports": Report.objects.filter(comment__author=author, resolved_at__isnull=True).count(),
-        **counts,
-    }
-
-
-def _author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
-    """What the policy needs of the author's past: their recent texts, and their approvals when the mode reads them.
-
-    One query, two in trust mode for an author a moderator has not trusted: only then does the policy
-    count approvals since the last refusal (`moderation.assess`), and that count costs a query on the
-    path of every comment sent.
-    """
-    mine = Comment.objects.filter(author=author)
-    if exclude is not None:
-        mine = mine.exclude(pk=exclude.pk)
-    approved_since_last_refusal = 0
-    if policy.mode == moderation.TRUST and not author.trusted:
-        refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
-        last_refusal = Subquery(
-            mine.filter(status__in=refused).order_by().values("author").annotate(at=Max("moderated_at")).values("at")
-        )
-        counts = mine.aggregate(
-            since_refusal=Count("pk", filter=Q(status=Comment.Status.APPROVED, moderated_at__gt=last_refusal)),
-            refusals=Count("pk", filter=Q(status__in=refused)),
-            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
-        )
-        # With no refusal the subquery is NULL and `moderated_at > NULL` matches nothing: every approval counts.
-        approved_since_last_refusal = counts["since_refusal"] if counts["refusals"] else counts["approved"]
-    since = timezone.now() - policy.duplicate_window
-    return moderation.AuthorRecord(
-        account_age=timezone.now() - author.date_joined,
-        trusted=author.trusted,
-        approved_since_last_refusal=approved_since_last_refusal,
-        recent_bodies=tuple(mine.filter(created_at__gte=since).values_list("body", flat=True)[:50]),
-    )
-
-
-def _site_lists(link_domains: list[str]) -> moderation.SiteLists:
-    """The block list, and of the known domains only those `link_domains` could match (none: no query)."""
-    words, domains = set(), set()
-    for kind, value in BlockedTerm.objects.values_list("kind", "value"):
-        (domains if kind == BlockedTerm.Kind.DOMAIN else words).add(value)
-    candidates = set()
-    for domain in link_domains:
-        parts = domain.lower().removeprefix("www.").split(".")
-        for n in range(len(parts)):  # a.b.example.com, b.example.com, example.com, com
-            suffix = ".".join(parts[n:])
-            candidates |= {suffix, f"www.{suffix}"}
-    known = KnownDomain.objects.filter(domain__in=candidates).values_list("domain", flat=True) if candidates else []
-    return moderation.SiteLists(
-        blocked_words=frozenset(words), blocked_domains=frozenset(domains), known_domains=frozenset(known)
-    )
-
-
 # Internals -------------------------------------------------------------------
 
 
@@ -385,18 +323,10 @@ def _check_own_editable(comment: Comment, author, policy: moderation.Policy) -> 
 
 
 def _count_against_rate_limit(author, policy: moderation.Policy) -> None:
-    """Per-author limits per minute and per hour, counted in the cache so they hold across processes."""
-    windows = (
-        (timedelta(minutes=1), policy.rate_per_minute, _("minute")),
-        (timedelta(hours=1), policy.rate_per_hour, _("heure")),
-    )
-    now = int(timezone.now().timestamp())
-    counters = {}
-    for window, _limit, _label in windows:
-        seconds = int(window.total_seconds())
-        counters[f"comments:rate:{author.pk}:{seconds}:{now // seconds}"] = seconds + 5
-    counts = _bump(counters)
-    for (_window, limit, label), count in zip(windows, counts, strict=True):
+    """Per-author limits per minute and per hour, counted in the shared cache so they hold across processes."""
+    windows = ((60, policy.rate_per_minute, _("minute")), (3600, policy.rate_per_hour, _("heure")))
+    counts = counters.count_in_windows(f"comment:{author.pk}", tuple(seconds for seconds, _limit, _label in windows))
+    for (_seconds, limit, label), count in zip(windows, counts, strict=True):
         if count > limit:
             raise CommentRateLimited(
                 _(
@@ -405,31 +335,6 @@ def _count_against_rate_limit(author, policy: moderation.Policy) -> None:
                 )
                 % {"limit": limit, "window": label}
             )
-
-
-def _bump(counters: dict[str, int]) -> list[int]:
-    """Add one to each counter (key -> lifetime in seconds), creating it; the new values, in order.
-
-    On Redis, in one round trip (SET NX EX then INCR, pipelined); Django's cache API would
-    take three a counter (add, then incr's EXISTS and INCR).
-    """
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        keys = [backend.make_and_validate_key(key) for key in counters]
-        pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
-        for key, timeout in zip(keys, counters.values(), strict=True):
-            pipe.set(key, 0, ex=timeout, nx=True)
-            pipe.incr(key)
-        return [int(value) for value in pipe.execute()[1::2]]
-    counts = []
-    for key, timeout in counters.items():
-        cache.add(key, 0, timeout=timeout)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=timeout)
-            counts.append(1)
-    return counts
 
 
 def _queue_in_transaction(notify) -> None:

@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -193,8 +194,8 @@ class TestRateLimitOnRedis:
         comment_submit(post=post, author=reader, body="Deux")
         with pytest.raises(CommentRateLimited, match="2 par minute"):
             comment_submit(post=post, author=reader, body="Trois")
-        client = redis_cache._cache.get_client(write=False)
-        keys = client.keys(f"{redis_cache.key_prefix}*comments:rate:{reader.pk}:*")
+        client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+        keys = client.keys(f"{redis_cache.key_prefix}*rate:comment:{reader.pk}:*")
         assert len(keys) == 2
         assert all(0 < client.ttl(key) <= 3605 for key in keys)
         assert sorted(int(client.get(key)) for key in keys) == [3, 3]

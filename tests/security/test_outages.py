@@ -46,7 +46,7 @@ class TestDegradableRedisCache:
 class TestCommentWhileRedisIsDown:
     def test_the_comment_is_refused_with_a_message_and_the_text_kept(self, client, reader, post):
         client.force_login(reader)
-        with mock.patch("comments.services._bump", side_effect=RedisConnectionError("Connection refused")):
+        with mock.patch("caching.counters.increment", side_effect=RedisConnectionError("Connection refused")):
             response = client.post(reverse("comments:create", args=[post.pk]), {"body": "Mon avis, gardé."})
         assert response.status_code == 503
         page = response.content.decode()

@@ -1,0 +1,78 @@
+"""Reads about comments' authors and the site's lists: what the policy and the moderators need to know.
+
+The writes are in `comments.services`; these only read (the services, the admin and the policy's
+callers ask them), each in a fixed number of queries.
+"""
+
+from django.db.models import Count, Max, Q, Subquery
+from django.utils import timezone
+
+from comments import moderation
+from comments.models import BlockedTerm, Comment, KnownDomain, Report
+
+
+def author_summary(author) -> dict:
+    """What a moderator wants to know about an author: age, verification, past decisions, open reports."""
+    from allauth.account.models import EmailAddress
+
+    counts = Comment.objects.filter(author=author).aggregate(
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        rejected=Count("pk", filter=Q(status=Comment.Status.REJECTED)),
+        spam=Count("pk", filter=Q(status=Comment.Status.SPAM)),
+    )
+    verified = EmailAddress.objects.filter(user=author, verified=True).first()
+    return {
+        "account_age": timezone.now() - author.date_joined,
+        "verified": verified is not None,
+        "open_reports": Report.objects.filter(comment__author=author, resolved_at__isnull=True).count(),
+        **counts,
+    }
+
+
+def author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
+    """What the policy needs of the author's past: their recent texts, and their approvals when the mode reads them.
+
+    One query, two in trust mode for an author a moderator has not trusted: only then does the policy
+    count approvals since the last refusal (`moderation.assess`), and that count costs a query on the
+    path of every comment sent.
+    """
+    mine = Comment.objects.filter(author=author)
+    if exclude is not None:
+        mine = mine.exclude(pk=exclude.pk)
+    approved_since_last_refusal = 0
+    if policy.mode == moderation.TRUST and not author.trusted:
+        refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
+        last_refusal = Subquery(
+            mine.filter(status__in=refused).order_by().values("author").annotate(at=Max("moderated_at")).values("at")
+        )
+        counts = mine.aggregate(
+            since_refusal=Count("pk", filter=Q(status=Comment.Status.APPROVED, moderated_at__gt=last_refusal)),
+            refusals=Count("pk", filter=Q(status__in=refused)),
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        )
+        # With no refusal the subquery is NULL and `moderated_at > NULL` matches nothing: every approval counts.
+        approved_since_last_refusal = counts["since_refusal"] if counts["refusals"] else counts["approved"]
+    since = timezone.now() - policy.duplicate_window
+    return moderation.AuthorRecord(
+        account_age=timezone.now() - author.date_joined,
+        trusted=author.trusted,
+        approved_since_last_refusal=approved_since_last_refusal,
+        recent_bodies=tuple(mine.filter(created_at__gte=since).values_list("body", flat=True)[:50]),
+    )
+
+
+def site_lists(link_domains: list[str]) -> moderation.SiteLists:
+    """The block list, and of the known domains only those `link_domains` could match (none: no query)."""
+    words, domains = set(), set()
+    for kind, value in BlockedTerm.objects.values_list("kind", "value"):
+        (domains if kind == BlockedTerm.Kind.DOMAIN else words).add(value)
+    candidates = set()
+    for domain in link_domains:
+        parts = domain.lower().removeprefix("www.").split(".")
+        for n in range(len(parts)):  # a.b.example.com, b.example.com, example.com, com
+            suffix = ".".join(parts[n:])
+            candidates |= {suffix, f"www.{suffix}"}
+    known = KnownDomain.objects.filter(domain__in=candidates).values_list("domain", flat=True) if candidates else []
+    return moderation.SiteLists(
+        blocked_words=frozenset(words), blocked_domains=frozenset(domains), known_domains=frozenset(known)
+    )
