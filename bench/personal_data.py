@@ -156,30 +156,13 @@ def swap(old: types.FunctionType, new: types.FunctionType) -> list[tuple[types.M
 
 def submit_figures(before, after, count: int, repeat: int) -> None:
     setup_django()
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
     from django.db import transaction
-    from django.utils import timezone
 
     import markup.personal_data
-    from blog.models import Post
     from comments.models import Comment, ModerationEvent
     from comments.services import comment_submit
 
-    user = get_user_model().objects.create_user(
-        email="bench-pii@example.org",
-        password="bench-pii-42",  # noqa: S106 (an account in a database in memory)
-        date_joined=timezone.now() - timezone.timedelta(days=30),
-    )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    post = Post.objects.create(
-        title="Banc d'essai",
-        slug="banc-essai",
-        body="Corps.",
-        author=user,
-        status=Post.Status.PUBLISHED,
-        published_at=timezone.now() - timezone.timedelta(days=1),
-    )
+    user, post = _author_and_post()
     prose, with_numbers = corpus()
     rng = random.Random(7)  # noqa: S311
     half = count // 2
@@ -218,6 +201,31 @@ def submit_figures(before, after, count: int, repeat: int) -> None:
     print(f"  before {per_old:.0f} µs, after {per_new:.0f} µs, after/before {per_new / per_old:.2f}")
     places = [place for name in SWAPPED for place in importers(getattr(markup.personal_data, name))]
     print(f"  the functions swapped for 'before' in: {', '.join(sorted({module.__name__ for module, _ in places}))}")
+
+
+def _author_and_post():
+    """A verified reader of 30 days and a published post, in the database in memory."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    user = get_user_model().objects.create_user(
+        email="bench-pii@example.org",
+        password="bench-pii-42",  # noqa: S106 (an account in a database in memory)
+        date_joined=timezone.now() - timezone.timedelta(days=30),
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    post = Post.objects.create(
+        title="Banc d'essai",
+        slug="banc-essai",
+        body="Corps.",
+        author=user,
+        status=Post.Status.PUBLISHED,
+        published_at=timezone.now() - timezone.timedelta(days=1),
+    )
+    return user, post
 
 
 def main() -> None:

@@ -40,34 +40,35 @@ def export_comments(user) -> dict:
     )
     reports = Report.objects.filter(reporter=user).order_by("created_at", "pk")
     return {
-        "comments": [
-            {
-                "id": comment.pk,
-                "post": {"title": comment.post.title, "url": comment.post.get_absolute_url()},
-                "in_reply_to": comment.parent_id,
-                "body": comment.body,
-                "pending_edit": comment.pending_body,
-                "status": comment.status,
-                "status_label": str(comment.get_status_display()),
-                "hold_reasons": [
-                    {"code": reason.code, "params": reason.params, "message": reason.message}
-                    for reason in comment.hold_reasons.all()
-                ],
-                "decision_reason": comment.decision_reason,
-                "created_at": _iso(comment.created_at),
-                "edited_at": _iso(comment.edited_at),
-                "moderated_at": _iso(comment.moderated_at),
-                "removed_at": _iso(comment.removed_at),
-                "history": [
-                    {"action": event.action, "at": _iso(event.created_at), "reason": event.reason}
-                    for event in comment.events.all()
-                ],
-            }
-            for comment in comments
-        ],
+        "comments": [_comment_record(comment) for comment in comments],
         "reports": [
             {"comment": report.comment_id, "reason": report.reason, "created_at": _iso(report.created_at)}
             for report in reports
+        ],
+    }
+
+
+def _comment_record(comment) -> dict:
+    return {
+        "id": comment.pk,
+        "post": {"title": comment.post.title, "url": comment.post.get_absolute_url()},
+        "in_reply_to": comment.parent_id,
+        "body": comment.body,
+        "pending_edit": comment.pending_body,
+        "status": comment.status,
+        "status_label": str(comment.get_status_display()),
+        "hold_reasons": [
+            {"code": reason.code, "params": reason.params, "message": reason.message}
+            for reason in comment.hold_reasons.all()
+        ],
+        "decision_reason": comment.decision_reason,
+        "created_at": _iso(comment.created_at),
+        "edited_at": _iso(comment.edited_at),
+        "moderated_at": _iso(comment.moderated_at),
+        "removed_at": _iso(comment.removed_at),
+        "history": [
+            {"action": event.action, "at": _iso(event.created_at), "reason": event.reason}
+            for event in comment.events.all()
         ],
     }
 

@@ -58,6 +58,9 @@ def comment_submit(
     stored the first time. A filled honeypot stores the comment as spam, quietly.
     The text is read once (`markup.render.read_comment`): one Markdown parse and one
     personal-data scan serve the policy and the stored HTML.
+
+    Why not split: its steps, in their order, are the rule of a submission — refuse, reuse a
+    stored copy, count against the rate limit, assess, store — and read best in one place.
     """
     policy = moderation.Policy.from_settings()
     refusal = moderation.refusal(author, post, policy=policy)
@@ -75,16 +78,7 @@ def comment_submit(
     _count_against_rate_limit(author, policy)
 
     text = read_comment(body)
-    if honeypot:
-        verdict = moderation.Verdict("spam", (moderation.Reason("honeypot"),))
-    else:
-        verdict = moderation.assess(
-            body=body,
-            author=selectors.author_record(author, policy),
-            lists=selectors.site_lists(text.link_domains),
-            policy=policy,
-            text=text,
-        )
+    verdict = _verdict(author, body, text, policy, honeypot=honeypot)
     comment = Comment(
         post=post,
         author=author,
@@ -102,6 +96,19 @@ def comment_submit(
         # A concurrent request with the same key won the race: return its comment.
         return Comment.objects.get(author=author, submission_key=submission_key)
     return comment
+
+
+def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool) -> moderation.Verdict:
+    """The policy's verdict on a new comment; a filled honeypot is spam whatever the text."""
+    if honeypot:
+        return moderation.Verdict("spam", (moderation.Reason("honeypot"),))
+    return moderation.assess(
+        body=body,
+        author=selectors.author_record(author, policy),
+        lists=selectors.site_lists(text.link_domains),
+        policy=policy,
+        text=text,
+    )
 
 
 def _store_submitted(comment: Comment, verdict: moderation.Verdict) -> None:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
@@ -11,6 +12,16 @@ from caching.backends import REDIS_UNREACHABLE
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment
+
+COMMENTS_UNAVAILABLE = gettext_lazy(
+    "Les commentaires sont momentanément indisponibles. Votre texte est conservé : renvoyez-le dans quelques minutes."
+)
+
+
+def _refused(request, post, form, error, *, status):
+    """The post page again, the error on the form and the text kept."""
+    form.add_error(None, error)
+    return _post_page(request, post, form, status=status)
 
 
 def _post_page(request, post, form, status):
@@ -36,24 +47,13 @@ def comment_create(request, post_id):
             honeypot=bool(data["website"]),
         )
     except services.CommentNotAllowed as refusal:
-        form.add_error(None, str(refusal))
-        return _post_page(request, post, form, status=403)
+        return _refused(request, post, form, str(refusal), status=403)
     except services.CommentRateLimited as limited:
-        form.add_error(None, str(limited))
-        return _post_page(request, post, form, status=429)
-    except REDIS_UNREACHABLE:
-        # The rate limit cannot count without Redis: refuse rather than let a flood through.
-        form.add_error(
-            None,
-            _(
-                "Les commentaires sont momentanément indisponibles. "
-                "Votre texte est conservé : renvoyez-le dans quelques minutes."
-            ),
-        )
-        return _post_page(request, post, form, status=503)
+        return _refused(request, post, form, str(limited), status=429)
+    except REDIS_UNREACHABLE:  # the rate limit cannot count without Redis: refuse rather than let a flood through
+        return _refused(request, post, form, COMMENTS_UNAVAILABLE, status=503)
     except ValidationError as error:
-        form.add_error(None, error)
-        return _post_page(request, post, form, status=422)
+        return _refused(request, post, form, error, status=422)
     if comment.is_approved:
         messages.success(request, _("Merci ! Votre commentaire est publié."))
     else:

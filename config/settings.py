@@ -8,8 +8,9 @@ a production set-up.
 
 It reads top to bottom, one block a concern (security, apps and middleware, database,
 caches, accounts, mail and tasks, languages, files, headers, comments): each setting is
-written once, in its block, beside the environment variable that changes it. That is
-also why the file runs past 400 lines: one place for all of them.
+written once, in its block, beside the environment variable that changes it.
+
+Why not split: past 400 lines, but one file a reader searches for any setting is the point.
 """
 
 import os

@@ -256,23 +256,34 @@ def _kind(groups: list[re.Match], prefix_start: int | None) -> str:
     """
     digits = "".join(group.group() for group in groups)
     sizes = [len(group.group()) for group in groups]
-    separators = {_separator_class(group.string[group.start() - 1]) for group in groups[1:]}
-    if len(separators) > 1:
-        return ""
+    if len({_separator_class(group.string[group.start() - 1]) for group in groups[1:]}) > 1:
+        return ""  # mixed separators: not one number
     if prefix_start is not None:
-        written = groups[0].string[prefix_start : groups[-1].end()]
-        # E.164: 7 to 15 digits with the country code; up to 18 written with "00" and "(0)".
-        return "phone" if 7 <= sum(character.isdigit() for character in written) <= 18 and _is_phone(written) else ""
-    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        return "phone" if _is_international_phone(groups[0].string[prefix_start : groups[-1].end()]) else ""
+    if _looks_national(digits):
         return "phone" if _is_phone(digits) else ""
-    card_grouping = (
+    if 13 <= len(digits) <= 19 and _is_card_grouping(sizes) and luhn_ok(digits):
+        return "card"
+    return ""
+
+
+def _looks_national(digits: str) -> bool:
+    """Ten digits starting with one 0: how a French number is written at home."""
+    return len(digits) == 10 and digits[0] == "0" and digits[1] != "0"
+
+
+def _is_international_phone(written: str) -> bool:
+    # E.164: 7 to 15 digits with the country code; up to 18 written with "00" and "(0)".
+    return 7 <= sum(character.isdigit() for character in written) <= 18 and _is_phone(written)
+
+
+def _is_card_grouping(sizes: list[int]) -> bool:
+    """Digits grouped as a card prints them: one run, 4-6-5 or 4-6-4 (Amex, Diners), or fours and a shorter end."""
+    return (
         len(sizes) == 1
         or sizes in ([4, 6, 5], [4, 6, 4])
         or (all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4)
     )
-    if 13 <= len(digits) <= 19 and card_grouping and luhn_ok(digits):
-        return "card"
-    return ""
 
 
 def _is_phone(written: str) -> bool:
