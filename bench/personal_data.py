@@ -165,8 +165,8 @@ def submit_figures(before, after, count: int, repeat: int) -> None:
     user, post = _author_and_post()
     prose, with_numbers = corpus()
     rng = random.Random(7)  # noqa: S311
-    half = count // 2
-    bodies = rng.sample(prose, min(len(prose), half)) + rng.sample(with_numbers, min(len(with_numbers), half))
+    bodies = [*rng.sample(prose, min(len(prose), count // 2))]
+    bodies += rng.sample(with_numbers, min(len(with_numbers), count // 2))
     rounds = iter(range(10**6))
 
     def run() -> float:
@@ -180,27 +180,39 @@ def submit_figures(before, after, count: int, repeat: int) -> None:
             Comment.objects.filter(author=user).delete()
         return elapsed
 
-    def run_before() -> float:
-        places = [swap(getattr(markup.personal_data, name), getattr(before, name)) for name in SWAPPED]
-        try:
-            return run()
-        finally:
-            for name, swapped in zip(SWAPPED, places, strict=True):
-                for module, attribute in swapped:
-                    setattr(module, attribute, getattr(markup.personal_data, name))
-
-    old = new = float("inf")
-    run(), run_before()  # warm-up
-    for round_ in range(repeat):
-        if round_ % 2:  # in turn first, so that neither always follows the other
-            new, old = min(new, run()), min(old, run_before())
-        else:
-            old, new = min(old, run_before()), min(new, run())
+    old, new = _best_of_alternating(lambda: _with_functions_of(before, run), run, repeat)
     per_old, per_new = old / len(bodies) * 1e6, new / len(bodies) * 1e6
-    print(f"comment_submit (SQLite in memory), per comment, {len(bodies)} comments, best of {repeat}:")
-    print(f"  before {per_old:.0f} µs, after {per_new:.0f} µs, after/before {per_new / per_old:.2f}")
+    print(
+        f"comment_submit (SQLite in memory), per comment, {len(bodies)} comments, best of {repeat}:\n"
+        f"  before {per_old:.0f} µs, after {per_new:.0f} µs, after/before {per_new / per_old:.2f}"
+    )
     places = [place for name in SWAPPED for place in importers(getattr(markup.personal_data, name))]
     print(f"  the functions swapped for 'before' in: {', '.join(sorted({module.__name__ for module, _ in places}))}")
+
+
+def _with_functions_of(before, run) -> float:
+    """`run()` with the project's personal-data functions swapped for those of the module `before`."""
+    import markup.personal_data
+
+    places = [swap(getattr(markup.personal_data, name), getattr(before, name)) for name in SWAPPED]
+    try:
+        return run()
+    finally:
+        for name, swapped in zip(SWAPPED, places, strict=True):
+            for module, attribute in swapped:
+                setattr(module, attribute, getattr(markup.personal_data, name))
+
+
+def _best_of_alternating(run_before, run_after, repeat: int) -> tuple[float, float]:
+    """The best time of each after a warm-up, each run in turn first so that neither always follows the other."""
+    old = new = float("inf")
+    run_after(), run_before()  # warm-up
+    for round_ in range(repeat):
+        if round_ % 2:
+            new, old = min(new, run_after()), min(old, run_before())
+        else:
+            old, new = min(old, run_before()), min(new, run_after())
+    return old, new
 
 
 def _author_and_post():
