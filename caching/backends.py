@@ -13,10 +13,12 @@ its docstring).
 """
 
 import logging
+import secrets
 import threading
 import time
 from collections import OrderedDict
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -27,6 +29,22 @@ logger = logging.getLogger(__name__)
 REDIS_UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 UNREACHABLE = (*REDIS_UNREACHABLE, OSError)
 LOG_EVERY_SECONDS = 10
+
+
+def shared_cache_round_trip() -> bool:
+    """Whether the shared cache gives back what was just stored in it (for /healthz), under a throwaway key."""
+    key, token = f"healthz:{secrets.token_hex(8)}", secrets.token_hex(8)
+    try:
+        cache.set(key, token, timeout=10)
+        found = cache.get(key)
+        cache.delete(key)
+    except Exception:
+        logger.exception("Health check: cache unreachable")
+        return False
+    if found != token:
+        logger.error("Health check: the cache did not return what was just stored")
+        return False
+    return True
 
 
 class DegradableRedisCache(RedisCache):
