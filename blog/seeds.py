@@ -89,7 +89,9 @@ ACCENTED_WORDS = {"actualites": "actualités", "numerique": "numérique"}
 FRENCH_MONTHS = {
     name: number
     for number, name in enumerate(
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), start=1
+        ("janvier", "février", "mars", "avril", "mai", "juin")
+        + ("juillet", "août", "septembre", "octobre", "novembre", "décembre"),
+        start=1,
     )
 }
 
