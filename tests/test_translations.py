@@ -1,8 +1,13 @@
-"""The English catalogue is complete, compiled, and in step with the sources.
+"""The English catalogue is complete, compiled, and in step with the sources; French plurals count right.
 
 French is the source language; `make messages` refreshes locale/en and locale/fr from the templates and
 the Python code, then compiles them. These tests fail when a new string has no English translation, when
 a translation is fuzzy or empty, or when a .mo file was not recompiled after its .po changed.
+
+In locale/fr a singular entry stays empty (gettext shows the msgid, already French), but a plural entry
+must be filled, msgstr[0] with the msgid and msgstr[1] with the msgid_plural: left empty, gettext falls
+back to the msgids with the English rule (n != 1) and prints « 0 commentaires », where French takes the
+singular for 0 and 1 (the catalogue's Plural-Forms: plural=(n > 1)).
 """
 
 import ast
@@ -128,6 +133,61 @@ class TestEnglishCatalogue:
         committed = read_po(LOCALE / "en" / "LC_MESSAGES" / "django.po")
         missing = sorted(map(str, set(fresh) - set(committed)))
         assert not missing, f"strings in the sources but not in locale/en: {missing[:20]} (run `make messages`)"
+
+
+FRENCH_PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
+
+
+class TestFrenchCatalogue:
+    def test_plural_rule_is_the_french_one(self):
+        header = FRENCH_PO.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in header
+        with (LOCALE / "fr" / "LC_MESSAGES" / "django.mo").open("rb") as file:
+            plural = gettext.GNUTranslations(file).plural
+        assert [plural(n) for n in (0, 1, 2, 10)] == [0, 0, 1, 1]
+
+    def test_plural_entries_are_filled_with_the_french_forms(self):
+        entries = read_po(FRENCH_PO)
+        plurals = {key: strs for key, (strs, _) in entries.items() if isinstance(key, tuple)}
+        assert len(plurals) > 20
+        # French is the source: the singular form is the msgid, the plural form the msgid_plural.
+        wrong = [key for key, strs in plurals.items() if strs != [key[0].split("\x04")[-1], key[1]]]
+        assert not wrong, (
+            f"French plural entries not filled: {wrong[:10]} (msgstr[0] = msgid, msgstr[1] = msgid_plural)"
+        )
+        assert not [key for key, (_, fuzzy) in entries.items() if fuzzy]
+
+    def test_singular_entries_stay_untranslated(self):
+        # The French text lives in the sources; a msgstr here would silently override it.
+        entries = read_po(FRENCH_PO)
+        translated = [key for key, (strs, _) in entries.items() if not isinstance(key, tuple) and any(strs)]
+        assert not translated, translated[:10]
+
+
+class TestCountedStrings:
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            ("fr", ["0 commentaire", "1 commentaire", "2 commentaires"]),
+            ("en", ["0 comments", "1 comment", "2 comments"]),
+        ],
+    )
+    def test_ngettext_follows_each_language_rule(self, language, expected):
+        with translation.override(language):
+            counted = [
+                translation.ngettext("%(counter)s commentaire", "%(counter)s commentaires", n) % {"counter": n}
+                for n in (0, 1, 2)
+            ]
+        assert counted == expected
+
+    def test_a_python_counted_string_in_french(self):
+        with translation.override("fr"):
+            assert translation.ngettext("%d commentaire refusé.", "%d commentaires refusés.", 0) % 0 == (
+                "0 commentaire refusé."
+            )
+            assert translation.ngettext("%d commentaire refusé.", "%d commentaires refusés.", 3) % 3 == (
+                "3 commentaires refusés."
+            )
 
 
 @pytest.mark.django_db

@@ -499,7 +499,7 @@ class TestCommentPage:
         assert '<span class="hold-reason hold-reason-edit">modification d’un commentaire publié</span>' in html
         assert '<span class="link-domain">exemple.org</span>' in html
         assert "adresse e-mail vérifiée" in html
-        assert "2 approuvé(s), 0 refusé(s), 1 indésirable(s)" in html
+        assert "2 approuvés, 0 refusé, 1 indésirable" in html
         assert "1 signalement ouvert" in html
         assert "Rémi Rapporteur" in html
         assert "agressif" in html
