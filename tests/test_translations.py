@@ -17,12 +17,16 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+
+from comments.services import comment_approve
+from tests.factories import CommentFactory, PostFactory
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
@@ -213,3 +217,45 @@ class TestPagesInEnglish:
         with translation.override("en"):
             assert translation.gettext("Email") == "Email"
             assert translation.gettext("Mes commentaires") == "My comments"
+
+
+def comment_counts(html: str, css_class: str) -> list[str]:
+    return [text.strip() for text in re.findall(rf'<a [^>]*class="{css_class}"[^>]*>([^<]*)</a>', html)]
+
+
+@pytest.mark.django_db
+class TestCommentCountsOnPages:
+    """French takes the singular for 0 and 1 (« 0 commentaire »), English only for 1 (« 0 comments »)."""
+
+    EXPECTED = {
+        "fr": ["0 commentaire", "1 commentaire", "2 commentaires"],
+        "en": ["0 comments", "1 comment", "2 comments"],
+    }
+
+    @pytest.fixture
+    def posts(self, moderator):
+        """Three posts, newest first on the home page, with 0, 1 and 2 comments published by a moderator."""
+        now = datetime.now(tz=UTC)
+        posts = []
+        for count in (0, 1, 2):
+            post = PostFactory(published_at=now - timedelta(hours=1 + count))
+            for comment in CommentFactory.create_batch(count, post=post):
+                comment_approve(comment=comment, moderator=moderator)
+            posts.append(post)
+        return posts
+
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_home_page_summaries(self, client: Client, posts, language):
+        html = client.get("/en/" if language == "en" else "/").content.decode()
+        assert comment_counts(html, "comment-count") == self.EXPECTED[language]
+
+    @pytest.mark.parametrize("language", ["fr", "en"])
+    def test_post_page_heading(self, client: Client, posts, language):
+        headings = []
+        for post in posts:
+            with translation.override(language):
+                url = post.get_absolute_url()
+            assert url.startswith("/en/") == (language == "en")
+            html = client.get(url).content.decode()
+            headings.append(re.search(r'<h2 id="commentaires-titre">([^<]*)</h2>', html).group(1).strip())
+        assert headings == self.EXPECTED[language]
