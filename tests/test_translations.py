@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from comments.services import comment_approve
@@ -224,7 +225,7 @@ def comment_counts(html: str, css_class: str) -> list[str]:
 
 
 @pytest.mark.django_db
-class TestCommentCountsOnPages:
+class TestCountsOnPages:
     """French takes the singular for 0 and 1 (« 0 commentaire »), English only for 1 (« 0 comments »)."""
 
     EXPECTED = {
@@ -259,3 +260,14 @@ class TestCommentCountsOnPages:
             html = client.get(url).content.decode()
             headings.append(re.search(r'<h2 id="commentaires-titre">([^<]*)</h2>', html).group(1).strip())
         assert headings == self.EXPECTED[language]
+
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [("fr", ["0 billet trouvé", "0 commentaire trouvé"]), ("en", ["0 posts found", "0 comments found"])],
+    )
+    def test_search_headings_with_nothing_found(self, client: Client, posts, language, expected):
+        with translation.override(language):
+            url = reverse("blog:search")
+        html = client.get(url, {"q": "introuvable"}).content.decode()
+        found = re.findall(r'<h2 id="resultats-(?:billets|commentaires)">([^<]*)</h2>', html)
+        assert [text.strip() for text in found] == expected
