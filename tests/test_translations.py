@@ -7,7 +7,8 @@ a translation is fuzzy or empty, or when a .mo file was not recompiled after its
 In locale/fr a singular entry stays empty (gettext shows the msgid, already French), but a plural entry
 must be filled, msgstr[0] with the msgid and msgstr[1] with the msgid_plural: left empty, gettext falls
 back to the msgids with the English rule (n != 1) and prints « 0 commentaires », where French takes the
-singular for 0 and 1 (the catalogue's Plural-Forms: plural=(n > 1)).
+singular for 0 and 1 (the catalogue's Plural-Forms: plural=(n > 1)). `make messages` fills them
+(scripts/french-plurals); the tests below fail on one left empty, fuzzy, or unlike its msgids.
 """
 
 import ast
@@ -158,9 +159,28 @@ class TestFrenchCatalogue:
         # French is the source: the singular form is the msgid, the plural form the msgid_plural.
         wrong = [key for key, strs in plurals.items() if strs != [key[0].split("\x04")[-1], key[1]]]
         assert not wrong, (
-            f"French plural entries not filled: {wrong[:10]} (msgstr[0] = msgid, msgstr[1] = msgid_plural)"
+            f"French plural entries not filled: {wrong[:10]} "
+            "(run `make messages`: msgstr[0] = msgid, msgstr[1] = msgid_plural)"
         )
         assert not [key for key, (_, fuzzy) in entries.items() if fuzzy]
+
+    def test_make_messages_fills_new_and_changed_plurals(self, tmp_path):
+        po = tmp_path / "django.po"
+        po.write_text(
+            FRENCH_PO.read_text(encoding="utf-8").split("\n\n", 1)[0]
+            + '\n\n#, python-format\nmsgid "%(n)d réponse"\nmsgid_plural "%(n)d réponses"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+            + '\n#, fuzzy, python-format\n#| msgid "%(n)d vue"\nmsgid "%(n)d lecture"\nmsgid_plural "%(n)d lectures"\n'
+            + 'msgstr[0] "%(n)d vue"\nmsgstr[1] "%(n)d vues"\n'
+            + '\nmsgid "Bonjour"\nmsgstr ""\n',
+            encoding="utf-8",
+        )
+        # A fixed command on our own script and a file of this test: no outside input reaches it.
+        subprocess.run([sys.executable, ROOT / "scripts" / "french-plurals", po], check=True, timeout=60)  # noqa: S603
+        assert read_po(po) == {
+            ("%(n)d réponse", "%(n)d réponses"): (["%(n)d réponse", "%(n)d réponses"], False),
+            ("%(n)d lecture", "%(n)d lectures"): (["%(n)d lecture", "%(n)d lectures"], False),
+            "Bonjour": ([""], False),
+        }
 
     def test_singular_entries_stay_untranslated(self):
         # The French text lives in the sources; a msgstr here would silently override it.
