@@ -163,6 +163,13 @@ class TestAdminIndex:
         html = client.get(reverse("admin:index")).content.decode()
         assert "3 commentaires en attente" in html
 
+    def test_an_empty_queue_is_counted_in_the_french_singular(self, client, moderator, post):
+        CommentFactory(post=post, status=Comment.Status.APPROVED)
+        client.force_login(moderator)
+        html = client.get(reverse("admin:index")).content.decode()
+        assert '<strong id="pending-count">0 commentaire en attente</strong>' in html
+        assert "(0 décision)" in html
+
     def test_a_long_queue_is_not_counted_to_the_end(self, client, moderator, post, monkeypatch):
         monkeypatch.setattr(CountCap, "LIMIT", 3)
         CommentFactory.create_batch(4, post=post)
