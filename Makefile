@@ -53,9 +53,11 @@ fixture: install
 	$(DEV) $(PY) manage.py import_articles
 
 ## make messages: refresh the French and English catalogues from templates and Python, then compile them
+## (French plural entries are filled from their msgids, so that French counts « 0 commentaire »)
 MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=build --ignore=staticfiles
 messages: install
 	$(DEV) $(PY) manage.py makemessages -l en -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) scripts/french-plurals locale/fr/LC_MESSAGES/django.po
 	$(DEV) $(PY) manage.py compilemessages -l en -l fr $(MESSAGES_IGNORE)
 
 clean:

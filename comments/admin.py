@@ -303,7 +303,13 @@ class CommentAdmin(admin.ModelAdmin):
             author.display_name,
             gettext("compte créé il y a %(age)s") % {"age": short_duration(summary["account_age"])},
             gettext("adresse e-mail vérifiée") if summary["verified"] else gettext("adresse e-mail NON vérifiée"),
-            gettext("%(approved)d approuvé(s), %(rejected)d refusé(s), %(spam)d indésirable(s)") % summary,
+            ", ".join(
+                (
+                    ngettext("%(n)d approuvé", "%(n)d approuvés", summary["approved"]) % {"n": summary["approved"]},
+                    ngettext("%(n)d refusé", "%(n)d refusés", summary["rejected"]) % {"n": summary["rejected"]},
+                    ngettext("%(n)d indésirable", "%(n)d indésirables", summary["spam"]) % {"n": summary["spam"]},
+                )
+            ),
             ngettext("%(n)d signalement ouvert", "%(n)d signalements ouverts", summary["open_reports"])
             % {"n": summary["open_reports"]},
             format_html("<li>{}</li>", gettext("auteur de confiance")) if author.trusted else "",

@@ -99,7 +99,10 @@ MESSAGES: dict[str, Callable[[Mapping], str]] = {
         if "count" in p
         else _("auteur de confiance (choisi par un modérateur)")
     ),
-    "links": lambda p: _("%(count)d liens (limite : %(limit)d)") % {"count": p["count"], "limit": p["limit"]},
+    "links": lambda p: (
+        ngettext("%(count)d lien (limite : %(limit)d)", "%(count)d liens (limite : %(limit)d)", p["count"])
+        % {"count": p["count"], "limit": p["limit"]}
+    ),
     "blocked_word": lambda p: _("mot bloqué : %(word)s") % {"word": p["word"]},
     "blocked_domain": lambda p: _("domaine bloqué : %(domain)s") % {"domain": p["domain"]},
     "unknown_domain": lambda p: _("lien vers un domaine jamais approuvé : %(domain)s") % {"domain": p["domain"]},
@@ -110,7 +113,9 @@ MESSAGES: dict[str, Callable[[Mapping], str]] = {
     "duplicate": lambda p: _("même texte qu’un commentaire récent du même auteur"),
     **{kind: (lambda p, kind=kind: str(PERSONAL_DATA_MESSAGES[kind])) for kind in PERSONAL_DATA_MESSAGES},
     "edit": lambda p: _("modification d’un commentaire publié"),
-    "reported": lambda p: _("%(n)d signalements de lecteurs") % {"n": p["count"]},
+    "reported": lambda p: (
+        ngettext("%(n)d signalement de lecteur", "%(n)d signalements de lecteurs", p["count"]) % {"n": p["count"]}
+    ),
     "honeypot": lambda p: _("champ piège rempli (robot)"),
 }
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from blog.models import Post
 from caching import counters
@@ -325,7 +326,12 @@ def _check_own_editable(comment: Comment, author, policy: moderation.Policy) -> 
     if timezone.now() - comment.created_at > policy.edit_window:
         minutes = int(policy.edit_window.total_seconds() // 60)
         raise PermissionDenied(
-            _("Un commentaire peut être modifié pendant %(n)d minutes après son envoi.") % {"n": minutes}
+            ngettext(
+                "Un commentaire peut être modifié pendant %(n)d minute après son envoi.",
+                "Un commentaire peut être modifié pendant %(n)d minutes après son envoi.",
+                minutes,
+            )
+            % {"n": minutes}
         )
 
 

@@ -163,6 +163,13 @@ class TestAdminIndex:
         html = client.get(reverse("admin:index")).content.decode()
         assert "3 commentaires en attente" in html
 
+    def test_an_empty_queue_is_counted_in_the_french_singular(self, client, moderator, post):
+        CommentFactory(post=post, status=Comment.Status.APPROVED)
+        client.force_login(moderator)
+        html = client.get(reverse("admin:index")).content.decode()
+        assert '<strong id="pending-count">0 commentaire en attente</strong>' in html
+        assert "(0 décision)" in html
+
     def test_a_long_queue_is_not_counted_to_the_end(self, client, moderator, post, monkeypatch):
         monkeypatch.setattr(CountCap, "LIMIT", 3)
         CommentFactory.create_batch(4, post=post)
@@ -499,7 +506,7 @@ class TestCommentPage:
         assert '<span class="hold-reason hold-reason-edit">modification d’un commentaire publié</span>' in html
         assert '<span class="link-domain">exemple.org</span>' in html
         assert "adresse e-mail vérifiée" in html
-        assert "2 approuvé(s), 0 refusé(s), 1 indésirable(s)" in html
+        assert "2 approuvés, 0 refusé, 1 indésirable" in html
         assert "1 signalement ouvert" in html
         assert "Rémi Rapporteur" in html
         assert "agressif" in html

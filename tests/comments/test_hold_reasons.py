@@ -89,6 +89,22 @@ class TestReasonMessages:
         assert all(type(message).__name__ == "__proxy__" for message in moderation.PERSONAL_DATA_MESSAGES.values())
         assert moderation.Reason("iban").message == "IBAN détecté"
 
+    @pytest.mark.parametrize(
+        ("language", "code", "params", "sentence"),
+        [
+            ("fr", "links", {"count": 1, "limit": 0}, "1 lien (limite : 0)"),
+            ("fr", "links", {"count": 3, "limit": 2}, "3 liens (limite : 2)"),
+            ("en", "links", {"count": 1, "limit": 0}, "1 link (limit: 0)"),
+            ("fr", "reported", {"count": 1}, "1 signalement de lecteur"),
+            ("fr", "reported", {"count": 4}, "4 signalements de lecteurs"),
+            ("en", "reported", {"count": 1}, "1 report from a reader"),
+            ("en", "reported", {"count": 4}, "4 reports from readers"),
+        ],
+    )
+    def test_counted_sentences_follow_the_language_plural_rule(self, language, code, params, sentence):
+        with translation.override(language):
+            assert moderation.Reason(code, params).message == sentence
+
     def test_a_reason_kept_as_text_shows_its_text(self):
         assert moderation.Reason("links", {"text": "ancienne phrase"}).message == "ancienne phrase"
         assert moderation.Reason("inconnu").message == "inconnu"

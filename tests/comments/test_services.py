@@ -351,6 +351,13 @@ class TestEdit:
         with pytest.raises(PermissionDenied, match="15 minutes"):
             comment_edit(comment=pending_comment, author=reader, body="Trop tard")
 
+    def test_a_one_minute_window_is_said_in_the_singular(self, pending_comment, reader, settings):
+        settings.COMMENTS_EDIT_MINUTES = 1
+        Comment.objects.filter(pk=pending_comment.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+        pending_comment.refresh_from_db()
+        with pytest.raises(PermissionDenied, match="pendant 1 minute après"):
+            comment_edit(comment=pending_comment, author=reader, body="Trop tard")
+
 
 class TestDelete:
     def test_delete_without_replies_removes_the_row(self, pending_comment, reader):
