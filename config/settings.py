@@ -423,9 +423,33 @@ COMMENTS_REPORT_THRESHOLD = int(os.environ.get("COMMENTS_REPORT_THRESHOLD", "3")
 COMMENTS_MODERATOR_NOTIFICATIONS = os.environ.get("COMMENTS_MODERATOR_NOTIFICATIONS", "each")
 COMMENTS_MODERATION_LINK_MAX_AGE_HOURS = int(os.environ.get("COMMENTS_MODERATION_LINK_MAX_AGE_HOURS", "72"))
 
+# One configuration, and each log line printed once. Django first applies its own default
+# (django.utils.log.DEFAULT_LOGGING), in which the "django" logger has a console handler of its
+# own in development while its records also propagate to the root's: every line showed twice
+# (« Watching for file changes », « Not Found », the tasks' states). Here the root's console
+# handler (stderr: what runserver and gunicorn show) is the only one that prints; the "django"
+# logger keeps only Django's e-mail to ADMINS on errors outside development. Naming "django"
+# resets its children, so runserver's request lines ("django.server") get Django's handler and
+# format back here, printed by it alone.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
