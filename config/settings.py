@@ -230,7 +230,7 @@ ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
 # Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
 ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
 
-# Mail goes through Django's MAILERS. Development prints it on the console;
+# Mail goes through Django's MAILERS. Development prints it on the console (config/mail.py);
 # production reads EMAIL_URL, e.g. smtp://user:password@smtp.example.org:587?tls=1
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Causerie <ne-pas-repondre@causerie.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -239,7 +239,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 def mailer_from_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "console":
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Printed for a person to read (decoded, links whole), the HTML parts saved under var/mail/.
+        return {
+            "BACKEND": "config.mail.ReadableConsoleBackend",
+            "OPTIONS": {"html_dir": str(BASE_DIR / "var" / "mail")},
+        }
     if parts.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or console://, not {url!r}.")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
