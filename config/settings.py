@@ -230,7 +230,7 @@ ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
 # Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
 ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
 
-# Mail goes through Django's MAILERS. Development prints it on the console;
+# Mail goes through Django's MAILERS. Development prints it on the console (config/mail.py);
 # production reads EMAIL_URL, e.g. smtp://user:password@smtp.example.org:587?tls=1
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Causerie <ne-pas-repondre@causerie.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -239,7 +239,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 def mailer_from_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "console":
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Printed for a person to read (decoded, links whole), the HTML parts saved under var/mail/.
+        return {
+            "BACKEND": "config.mail.ReadableConsoleBackend",
+            "OPTIONS": {"html_dir": str(BASE_DIR / "var" / "mail")},
+        }
     if parts.scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or console://, not {url!r}.")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
@@ -423,9 +427,33 @@ COMMENTS_REPORT_THRESHOLD = int(os.environ.get("COMMENTS_REPORT_THRESHOLD", "3")
 COMMENTS_MODERATOR_NOTIFICATIONS = os.environ.get("COMMENTS_MODERATOR_NOTIFICATIONS", "each")
 COMMENTS_MODERATION_LINK_MAX_AGE_HOURS = int(os.environ.get("COMMENTS_MODERATION_LINK_MAX_AGE_HOURS", "72"))
 
+# One configuration, and each log line printed once. Django first applies its own default
+# (django.utils.log.DEFAULT_LOGGING), in which the "django" logger has a console handler of its
+# own in development while its records also propagate to the root's: every line showed twice
+# (« Watching for file changes », « Not Found », the tasks' states). Here the root's console
+# handler (stderr: what runserver and gunicorn show) is the only one that prints; the "django"
+# logger keeps only Django's e-mail to ADMINS on errors outside development. Naming "django"
+# resets its children, so runserver's request lines ("django.server") get Django's handler and
+# format back here, printed by it alone.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_page
 from accounts.views import serve_media
 from blog.sitemaps import SITEMAPS
 from blog.views import robots_txt
+from config.favicon import favicon
 from config.health import healthz
 
 admin.site.site_header = "Causerie — administration"
@@ -23,6 +24,7 @@ urlpatterns = [
     # Cached ten minutes: a scheduled post joins it at most that long after its date.
     path("sitemap.xml", cache_page(600)(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),  # asked for by browsers whatever the page declares
     path("admin/", admin.site.urls),
 ]
 

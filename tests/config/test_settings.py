@@ -65,7 +65,7 @@ class TestSecretKey:
     def test_development_needs_none_and_prints_mail(self):
         result = load_settings(DJANGO_DEBUG="1")
         assert result.returncode == 0, result.stderr
-        assert result.stdout.split() == ["True", "django.core.mail.backends.console.EmailBackend"]
+        assert result.stdout.split() == ["True", "config.mail.ReadableConsoleBackend"]
 
 
 class TestEmailUrl:
