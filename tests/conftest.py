@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
@@ -32,6 +34,20 @@ def post(db):
 @pytest.fixture
 def pending_comment(post, reader):
     return CommentFactory(post=post, author=reader, body="Mon avis, en attente.")
+
+
+@pytest.fixture
+def posts_with_0_1_2_comments(moderator):
+    """Three posts, newest first on the home page, with 0, 1 and 2 comments published by a moderator."""
+    from comments.services import comment_approve
+
+    now, posts = timezone.now(), []
+    for count in (0, 1, 2):
+        post = PostFactory(published_at=now - timedelta(hours=1 + count))
+        for comment in CommentFactory.create_batch(count, post=post):
+            comment_approve(comment=comment, moderator=moderator)
+        posts.append(post)
+    return posts
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,9 +25,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-
-from comments.services import comment_approve
-from tests.factories import CommentFactory, PostFactory
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
@@ -254,16 +250,8 @@ class TestCountsOnPages:
     }
 
     @pytest.fixture
-    def posts(self, moderator):
-        """Three posts, newest first on the home page, with 0, 1 and 2 comments published by a moderator."""
-        now = datetime.now(tz=UTC)
-        posts = []
-        for count in (0, 1, 2):
-            post = PostFactory(published_at=now - timedelta(hours=1 + count))
-            for comment in CommentFactory.create_batch(count, post=post):
-                comment_approve(comment=comment, moderator=moderator)
-            posts.append(post)
-        return posts
+    def posts(self, posts_with_0_1_2_comments):
+        return posts_with_0_1_2_comments
 
     @pytest.mark.parametrize("language", ["fr", "en"])
     def test_home_page_summaries(self, client: Client, posts, language):

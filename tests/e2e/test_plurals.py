@@ -1,13 +1,8 @@
 """Comment counts as a reader sees them in Chromium: French puts 0 and 1 in the singular, English only 1."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import expect
-
-from comments.services import comment_approve
-from tests.factories import CommentFactory, ModeratorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,15 +13,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def posts():
-    """Three posts, newest first on the home page, with 0, 1 and 2 comments published by a moderator."""
-    moderator, now, posts = ModeratorFactory(), timezone.now(), []
-    for count in (0, 1, 2):
-        post = PostFactory(published_at=now - timedelta(hours=1 + count))
-        for comment in CommentFactory.create_batch(count, post=post):
-            comment_approve(comment=comment, moderator=moderator)
-        posts.append(post)
-    return posts
+def posts(posts_with_0_1_2_comments):
+    return posts_with_0_1_2_comments
 
 
 @pytest.mark.parametrize(("language", "browser_locale", "home"), [("fr", "fr-FR", "/"), ("en", "en-GB", "/en/")])
