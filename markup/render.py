@@ -74,7 +74,9 @@ def read_comment(text: str, *, mask: bool = True) -> CommentText:
     text = _CONTROL.sub("", text)
     findings = tuple(find_personal_data(text))
     if mask and findings:
-        text = _masked(text, findings)
+        # The mask's stars stand in for a private-use character through Markdown (which would read
+        # them as emphasis, and show a backslash escape inside `code`), then come back.
+        text = mask_personal_data(text, escape=_escape_stars, findings=findings)
     env: dict = {}
     tokens = _comment_md.parse(text, env)
     html = _comment_md.renderer.render(tokens, _comment_md.options, env)
@@ -103,23 +105,6 @@ def links(text: str) -> list[str]:
 def link_domains(text: str) -> list[str]:
     """The host names the text links to, lowercased, each once, in order of first appearance."""
     return read_comment(text).link_domains if text else []
-
-
-def _masked(text: str, findings: tuple[Finding, ...]) -> str:
-    """The text with each finding replaced by its mask.
-
-    The mask's stars stand in for a private-use character through Markdown (which would read
-    them as emphasis, and show a backslash escape inside `code`), then come back.
-    """
-    parts, position = [], 0
-    for finding in findings:
-        mask = mask_personal_data(finding.text)  # the piece alone, not the whole text again
-        if mask == finding.text:  # a piece that only reads as personal data in its context: mask the whole text
-            return mask_personal_data(text, escape=_escape_stars)
-        parts += [text[position : finding.start], _escape_stars(mask)]
-        position = finding.end
-    parts.append(text[position:])
-    return "".join(parts)
 
 
 def _escape_stars(masked: str) -> str:
