@@ -31,7 +31,7 @@ from django.utils import timezone
 from blog.models import Category, Post
 from comments.models import Comment, HoldReason, ModerationEvent, Report
 from comments.moderation import Reason
-from markup.render import link_domains, render_comment, render_post
+from markup.render import read_comment, render_post
 
 PREFIX = "bench-"
 EMAIL_DOMAIN = "bench.localhost"
@@ -298,7 +298,8 @@ def _body_pool(rng: random.Random, size: int = 60) -> list[tuple[str, str, list[
         if closing:
             paragraphs.append(closing)
         body = "\n\n".join(paragraphs)
-        pool.append((body, render_comment(body), link_domains(body)))
+        text = read_comment(body)
+        pool.append((body, text.html, text.link_domains))
     return pool
 
 

@@ -93,20 +93,6 @@ def render_comment(text: str, *, mask: bool = True) -> str:
     return read_comment(text, mask=mask).html
 
 
-def links(text: str) -> list[str]:
-    """Every link the text shows once rendered, in order (mailto: links left out).
-
-    Markdown links, <autolinks>, and bare URLs or names such as `www.example.org`
-    that linkify recognises; in an indented code block too (shown as text, but a URL all the same).
-    """
-    return list(read_comment(text).links) if text else []
-
-
-def link_domains(text: str) -> list[str]:
-    """The host names the text links to, lowercased, each once, in order of first appearance."""
-    return read_comment(text).link_domains if text else []
-
-
 def _escape_stars(masked: str) -> str:
     return masked.replace("*", _STAR)
 
