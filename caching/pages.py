@@ -64,8 +64,8 @@ from django.utils.safestring import SafeString, mark_safe
 # A fixed string, not a random one: cached pages are shared by every process.
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
 
-THREAD_HOLE = re.compile(r"<!--c:(actions|before|end|new):(\d+)-->")
-THREAD_HOLE_KINDS = frozenset({"actions", "before", "end", "new"})
+THREAD_HOLE = re.compile(r"<!--c:(actions|before|end|new|note):(\d+)-->")
+THREAD_HOLE_KINDS = frozenset({"actions", "before", "end", "new", "note"})
 
 # The template tags that mark holes: TEMPLATES' "libraries" names this module "caching".
 register = template.Library()
@@ -109,7 +109,7 @@ def personal_hole(name: str) -> SafeString:
 
 @register.simple_tag
 def thread_hole(kind: str, pk: int) -> SafeString:
-    """A hole of the cached thread: `kind` (actions, before, end, new) at comment `pk` (0: the top level)."""
+    """A hole of the cached thread: `kind` (actions, before, end, new, note) at comment `pk` (0: the top level)."""
     if kind not in THREAD_HOLE_KINDS:
         raise ValueError(f"No thread hole of kind {kind!r}")
     return mark_safe(f"<!--c:{kind}:{int(pk)}-->")  # noqa: S308 — our own constant text and a number
