@@ -1,9 +1,13 @@
-// GOV.UK's error summary: when a form comes back refused, its summary of errors takes the focus
-// (a screen reader reads it, a keyboard starts there), and each error's link focuses its field,
-// its label in view. With JavaScript off, the form's #commenter anchor still lands on the summary.
+// GOV.UK's error summary. A refused form comes back at #commenter, the summary itself: the browser
+// focuses it as the anchor's target (JavaScript off too); this makes sure of it once the page has
+// loaded, and makes each error's link focus its field with its label in view.
 const summary = document.querySelector("[data-error-summary]");
 if (summary) {
-  summary.focus();
+  const focusSummary = () => {
+    if (document.activeElement === document.body || document.activeElement === null) summary.focus();
+  };
+  focusSummary();
+  window.addEventListener("load", focusSummary);
   summary.addEventListener("click", (event) => {
     const link = event.target.closest("a[href^='#']");
     const field = link && document.getElementById(link.hash.slice(1));
