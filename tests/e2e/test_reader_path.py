@@ -180,3 +180,30 @@ def test_the_way_back_to_the_post_survives_the_email_round_trip(live_server, ope
     elsewhere.get_by_role("button", name="Connexion").click()
     expect(elsewhere).to_have_url(f"{live_server.url}{post.get_absolute_url()}#commenter")
     expect(elsewhere.locator("#id_body")).to_be_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_error_summary_and_the_merci_have_no_axe_violation(live_server, browser, shoot, scheme):
+    from tests.e2e.test_accessibility import AXE, audit
+
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
+    cache.clear()
+    post = PostFactory()
+    reader = UserFactory()
+    # The audit's inline script needs the CSP set aside, as in tests/e2e/test_accessibility.py.
+    context = browser.new_context(
+        bypass_csp=True, locale="fr-FR", color_scheme=scheme, viewport={"width": 375, "height": 667}
+    )
+    try:
+        page = context.new_page()
+        logged_in(page, live_server.url, reader, post.get_absolute_url())
+        page.get_by_role("button", name="Envoyer pour modération").click()
+        expect(page.locator("[data-error-summary]")).to_be_visible()
+        assert audit(page) == []
+        page.locator("#id_body").fill("Un avis bien posé.")
+        page.get_by_role("button", name="Envoyer pour modération").click()
+        expect(page.locator(".comment-sent")).to_be_visible()
+        assert audit(page) == []
+        shoot(page, f"reader-merci-axe-{scheme}")
+    finally:
+        context.close()
