@@ -32,7 +32,9 @@ Never stored
     nonce (it holds something of its visitor's: `private, no-cache`, served to them alone), an
     answer other than 200, and a URL whose query string the view's `cacheable_query` does not
     allow (one spelling per page, so odd query strings cannot fill the cache; ?reply= is made
-    afresh). Holes hold nothing a reader typed: sanitizing strips HTML comments, names are escaped.
+    afresh). A thread's holes are filled for each reader, stored filled only with what every
+    logged-in reader gets (« Merci » goes in a `note` hole, for its author's one page). Holes
+    hold nothing a reader typed: sanitizing strips HTML comments, names are escaped.
 
 Dropped when
     Never explicitly: every key names one state of what it holds, so a change makes the next
