@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.templatetags.comments import SENT_SESSION_KEY
+from tests.config.test_headers import INLINE_CODE
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,9 @@ class TestErrorsOnTheForm:
         assert "Il y a un problème" in box
         assert re.search(rf'<a href="#id_body">[^<]*{re.escape(error)}', box)
         assert 'src="/static/js/error-summary.js"' in html
+        assert not INLINE_CODE.search(html)  # the focus is the static module's (CSP: no inline script)
+        assert 'id="commenter" tabindex="-1"' in box  # the form's anchor lands on the summary itself
+        assert html.count('id="commenter"') == 1
         assert 'aria-invalid="true"' in html
         assert body.strip()[:100] in html  # the text is kept
         assert not Comment.objects.exists()
