@@ -57,3 +57,13 @@ class TestConfirmationLink:
         assert "_auth_user_id" not in elsewhere.session
         logged = elsewhere.post(response.url, {"login": SIGNUP["email"], "password": SIGNUP["password1"]})
         assert logged.url == GOING_TO
+
+    def test_confirmed_in_the_same_browser_after_the_login_timeout_the_login_page_keeps_the_way(self, client, settings):
+        """The common case: the e-mail read more than ACCOUNT_LOGIN_TIMEOUT (15 min) after signing up."""
+        url = signed_up(client, GOING_TO)
+        settings.ACCOUNT_LOGIN_TIMEOUT = -1  # the sign-up's pending login has expired
+        response = client.post(urlsplit(url).path, {"next": parse_qs(urlsplit(url).query)["next"][0]})
+        assert response.url.startswith(reverse("account_login"))
+        assert "_auth_user_id" not in client.session
+        logged = client.post(response.url, {"login": SIGNUP["email"], "password": SIGNUP["password1"]})
+        assert logged.url == GOING_TO
