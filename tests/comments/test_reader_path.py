@@ -75,6 +75,13 @@ class TestErrorsOnTheForm:
         assert "Second, trop vite</textarea>" in html
         assert Comment.objects.count() == 1
 
+    def test_a_hidden_fields_error_is_in_the_summary_too(self, client, post, reader):
+        client.force_login(reader)
+        response = client.post(comment_url(post), {"body": "Un avis.", "submission_key": "pas-une-clé"})
+        assert response.status_code == 422
+        assert re.search(r'<li><a href="#id_body">[^<]+</a></li>', summary(response.content.decode()))
+        assert not Comment.objects.exists()
+
     def test_get_on_the_form_changes_nothing(self, client, post, reader):
         client.force_login(reader)
         response = client.get(comment_url(post), {"body": "par GET"})
