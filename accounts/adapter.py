@@ -3,6 +3,8 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from accounts.tasks import enqueue_email
@@ -18,6 +20,21 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx.update(context)
         enqueue_email(self.render_mail(template_prefix, email, ctx))
 
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link of the confirmation e-mail, carrying where the reader was going (the post's comment form).
+
+        In the browser that signed up, allauth logs the reader in on confirmation and takes them
+        there itself. Opened anywhere else (a phone's mail app), the link logs nobody in — it would
+        work as a password for as long as it lives — so it goes on to the login page, which then
+        takes the reader where they were going: the destination is carried by the link itself.
+        """
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        going_to = where_going(request)
+        if not going_to:
+            return url
+        login = f"{reverse('account_login')}?{urlencode({'next': going_to})}"
+        return f"{url}?{urlencode({'next': login})}"
+
     def clean_email(self, email: str) -> str:
         """Addresses at a refused domain (ACCOUNTS_REFUSED_EMAIL_DOMAINS, sub-domains included) are refused."""
         email = super().clean_email(email)
@@ -32,3 +49,12 @@ def is_refused_email_domain(email: str) -> bool:
     domain = email.rpartition("@")[2].strip().rstrip(".").lower()
     refused = getattr(settings, "ACCOUNTS_REFUSED_EMAIL_DOMAINS", [])
     return any(domain == d or domain.endswith(f".{d}") for d in (r.lower().strip(".") for r in refused) if d)
+
+
+def where_going(request) -> str:
+    """The `next` of the sign-up or login form being sent (a path of this site), or ""."""
+    if request is None:
+        return ""
+    going_to = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(going_to, allowed_hosts={request.get_host()}, require_https=False)
+    return going_to if safe and going_to.startswith("/") else ""

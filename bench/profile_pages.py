@@ -63,7 +63,7 @@ def page_request(path: str, *, login: str | None, post: bool):
         if not post:
             return client.get(path)
         html = page.content.decode()
-        action = re.search(r'action="([^"]*/commentaires/billets/\d+/)"', html)
+        action = re.search(r'action="([^"]*/commentaires/billets/\d+/)(?:#[^"]*)?"', html)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         form = {"csrfmiddlewaretoken": token, "body": f"Un avis profilé {uuid.uuid4()}"}
         form["submission_key"] = str(uuid.uuid4())

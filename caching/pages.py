@@ -32,7 +32,9 @@ Never stored
     nonce (it holds something of its visitor's: `private, no-cache`, served to them alone), an
     answer other than 200, and a URL whose query string the view's `cacheable_query` does not
     allow (one spelling per page, so odd query strings cannot fill the cache; ?reply= is made
-    afresh). Holes hold nothing a reader typed: sanitizing strips HTML comments, names are escaped.
+    afresh). A thread's holes are filled for each reader, stored filled only with what every
+    logged-in reader gets (« Merci » goes in a `note` hole, for its author's one page). Holes
+    hold nothing a reader typed: sanitizing strips HTML comments, names are escaped.
 
 Dropped when
     Never explicitly: every key names one state of what it holds, so a change makes the next
@@ -64,8 +66,8 @@ from django.utils.safestring import SafeString, mark_safe
 # A fixed string, not a random one: cached pages are shared by every process.
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
 
-THREAD_HOLE = re.compile(r"<!--c:(actions|before|end|new):(\d+)-->")
-THREAD_HOLE_KINDS = frozenset({"actions", "before", "end", "new"})
+THREAD_HOLE = re.compile(r"<!--c:(actions|before|end|new|note):(\d+)-->")
+THREAD_HOLE_KINDS = frozenset({"actions", "before", "end", "new", "note"})
 
 # The template tags that mark holes: TEMPLATES' "libraries" names this module "caching".
 register = template.Library()
@@ -109,7 +111,7 @@ def personal_hole(name: str) -> SafeString:
 
 @register.simple_tag
 def thread_hole(kind: str, pk: int) -> SafeString:
-    """A hole of the cached thread: `kind` (actions, before, end, new) at comment `pk` (0: the top level)."""
+    """A hole of the cached thread: `kind` (actions, before, end, new, note) at comment `pk` (0: the top level)."""
     if kind not in THREAD_HOLE_KINDS:
         raise ValueError(f"No thread hole of kind {kind!r}")
     return mark_safe(f"<!--c:{kind}:{int(pk)}-->")  # noqa: S308 — our own constant text and a number

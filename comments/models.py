@@ -134,6 +134,9 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author} — {self.post}"
 
+    # Not stored: True on the comment `comment_submit` returns when the submission had already stored it.
+    resent = False
+
     # The (body, show_unmasked) that body_html and link_domains were made from: save() makes them again
     # only when either changed.
     _read_from: tuple | None = None

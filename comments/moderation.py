@@ -159,6 +159,7 @@ class Policy:
     max_links: int = 2
     min_account_age: timedelta = timedelta(minutes=10)
     duplicate_window: timedelta = timedelta(hours=24)
+    resend_window: timedelta = timedelta(minutes=10)
     close_after: timedelta | None = None
     rate_per_minute: int = 3
     rate_per_hour: int = 20
@@ -175,6 +176,7 @@ class Policy:
             max_links=settings.COMMENTS_MAX_LINKS,
             min_account_age=timedelta(minutes=settings.COMMENTS_MIN_ACCOUNT_AGE_MINUTES),
             duplicate_window=timedelta(hours=settings.COMMENTS_DUPLICATE_WINDOW_HOURS),
+            resend_window=timedelta(minutes=settings.COMMENTS_RESEND_WINDOW_MINUTES),
             close_after=timedelta(days=days) if days > 0 else None,
             rate_per_minute=settings.COMMENTS_RATE_PER_MINUTE,
             rate_per_hour=settings.COMMENTS_RATE_PER_HOUR,
@@ -292,6 +294,26 @@ def holding_reasons(
         reasons.append(Reason("duplicate"))
     reasons += [Reason(kind) for kind in text.personal_data_kinds]
     return reasons
+
+
+# A resend: the statuses of an earlier comment that a new one with the same text is taken for.
+RESENT_STATUSES = frozenset({"pending", "approved"})
+
+
+def is_resend(body: str, *, earlier_body: str, earlier_status: str, earlier_age: timedelta, policy: Policy) -> bool:
+    """Is `body` the author's earlier comment (same post, same place) sent again, not a new one?
+
+    The same text, once normalized (`normalized`: case, accents, punctuation, spaces), within
+    `policy.resend_window`: the browser's Back button restores a sent form, and Send stores it
+    twice. Only a comment still waiting or published counts: a text refused or filed as spam
+    goes through the policy again (and is held as a duplicate), so that its author is never
+    shown a refused comment as « déjà envoyé ».
+    """
+    return (
+        earlier_status in RESENT_STATUSES
+        and earlier_age <= policy.resend_window
+        and normalized(body) == normalized(earlier_body)
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # an author's recent texts come back at each of their comments

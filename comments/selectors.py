@@ -61,6 +61,32 @@ def author_record(author, policy: moderation.Policy, exclude: Comment | None = N
     )
 
 
+def resent_comment(author, *, post, parent_id: int | None, body: str, policy: moderation.Policy) -> Comment | None:
+    """The author's recent comment at the same place (post, parent) that `body` sends again, if any: one query.
+
+    What counts as sent again is the policy's (`moderation.is_resend`); removed comments never do.
+    """
+    now = timezone.now()
+    recent = Comment.objects.filter(
+        author=author,
+        post=post,
+        parent_id=parent_id,
+        status__in=moderation.RESENT_STATUSES,
+        removed_at__isnull=True,
+        created_at__gte=now - policy.resend_window,
+    ).order_by("-created_at")[:20]
+    for earlier in recent:
+        if moderation.is_resend(
+            body,
+            earlier_body=earlier.body,
+            earlier_status=earlier.status,
+            earlier_age=now - earlier.created_at,
+            policy=policy,
+        ):
+            return earlier
+    return None
+
+
 def site_lists(link_domains: list[str]) -> moderation.SiteLists:
     """The block list, and of the known domains only those `link_domains` could match (none: no query)."""
     words, domains = set(), set()

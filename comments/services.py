@@ -55,8 +55,10 @@ def comment_submit(
     """Store a reader's comment with the policy's verdict (held, or published for a trusted author).
 
     `parent_id` is the comment replied to, as the form sent it: looked up here, on this post.
-    The same `submission_key` sent twice by the same author returns the comment
-    stored the first time. A filled honeypot stores the comment as spam, quietly.
+    The same `submission_key` sent twice by the same author, or the same text sent again at the
+    same place within the resend window (`moderation.is_resend`: Back, then Send), returns the
+    comment stored the first time, marked `resent`, and stores nothing. A filled honeypot stores
+    the comment as spam, quietly.
     The text is read once (`markup.render.read_comment`): one Markdown parse and one
     personal-data scan serve the policy and the stored HTML.
 
@@ -72,10 +74,10 @@ def comment_submit(
         raise ValidationError(_("Le commentaire est vide."), code="empty")
     parent = _reply_target(parent_id, post, policy) if parent_id is not None else None
 
-    if submission_key is not None:
-        existing = Comment.objects.filter(author=author, submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = _sent_before(author, post, parent_id, body, submission_key, policy)
+    if existing is not None:
+        existing.resent = True
+        return existing
     _count_against_rate_limit(author, policy)
 
     text = read_comment(body)
@@ -97,6 +99,15 @@ def comment_submit(
         # A concurrent request with the same key won the race: return its comment.
         return Comment.objects.get(author=author, submission_key=submission_key)
     return comment
+
+
+def _sent_before(author, post, parent_id, body, submission_key, policy) -> Comment | None:
+    """The comment this submission already stored: the same form sent twice, or the same text sent again."""
+    if submission_key is not None:
+        existing = Comment.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    return selectors.resent_comment(author, post=post, parent_id=parent_id, body=body, policy=policy)
 
 
 def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool) -> moderation.Verdict:

@@ -12,6 +12,7 @@ from caching.backends import REDIS_UNREACHABLE
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment
+from comments.templatetags.comments import SENT_SESSION_KEY
 
 COMMENTS_UNAVAILABLE = gettext_lazy(
     "Les commentaires sont momentanément indisponibles. Votre texte est conservé : renvoyez-le dans quelques minutes."
@@ -54,11 +55,16 @@ def comment_create(request, post_id):
         return _refused(request, post, form, COMMENTS_UNAVAILABLE, status=503)
     except ValidationError as error:
         return _refused(request, post, form, error, status=422)
-    if comment.is_approved:
-        messages.success(request, _("Merci ! Votre commentaire est publié."))
-    else:
-        messages.success(request, _("Merci ! Votre commentaire attend la validation d’un modérateur."))
+    # Said at the comment itself, where the redirect lands (comments/templatetags/comments.py), not at the top.
+    request.session[SENT_SESSION_KEY] = {"post": post.pk, "comment": comment.pk, "note": sent_note(comment)}
     return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+
+
+def sent_note(comment) -> str:
+    """What the author is told of the comment they just sent: stored again, published, or waiting."""
+    if comment.resent:
+        return "resent"
+    return "approved" if comment.is_approved else "pending"
 
 
 def _form_action(request, form, action, success_message, success_url, template, context):

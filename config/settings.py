@@ -417,6 +417,8 @@ COMMENTS_TRUST_THRESHOLD = int(os.environ.get("COMMENTS_TRUST_THRESHOLD", "3"))
 COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", "2"))
 COMMENTS_MIN_ACCOUNT_AGE_MINUTES = int(os.environ.get("COMMENTS_MIN_ACCOUNT_AGE_MINUTES", "10"))
 COMMENTS_DUPLICATE_WINDOW_HOURS = int(os.environ.get("COMMENTS_DUPLICATE_WINDOW_HOURS", "24"))
+# The same text sent again by its author on the same post this soon (Back, then Send) stores nothing new.
+COMMENTS_RESEND_WINDOW_MINUTES = int(os.environ.get("COMMENTS_RESEND_WINDOW_MINUTES", "10"))
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
 COMMENTS_RATE_PER_MINUTE = int(os.environ.get("COMMENTS_RATE_PER_MINUTE", "3"))
 COMMENTS_RATE_PER_HOUR = int(os.environ.get("COMMENTS_RATE_PER_HOUR", "20"))

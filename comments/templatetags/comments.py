@@ -17,6 +17,8 @@ splices them):
   « Répondre » / « Signaler » for a logged-in one (made once, with the thread); « Modifier » /
   « Supprimer » on the reader's own comments and « Signalé » on those they reported, made for
   each request (a reader has few of those);
+- ``note`` at the top of each comment: « Merci ! » (or « Déjà envoyé ») on the comment its author
+  has just sent, for that one page (`SENT_SESSION_KEY`, set by the view, taken here);
 - ``before`` each comment, ``end`` after its replies (or ``new`` where it has none yet; PK 0 is
   the top level): where the reader's own pending comments go, in date order among the
   published ones, a reply under its parent.
@@ -37,6 +39,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caching.pages import cached_thread, empty_thread_holes, fill_thread_holes, splice, thread_hole
 from comments import moderation
@@ -46,6 +49,15 @@ from comments.models import Comment
 register = template.Library()
 
 TOP = 0  # the "parent" of top-level comments in the holes
+
+# The comment its author has just sent, as comments.views.comment_create leaves it in the session:
+# {"post": pk, "comment": pk, "note": "pending" | "approved" | "resent"}. Read once, by the next post page.
+SENT_SESSION_KEY = "comments:sent"
+SENT_NOTES = {
+    "pending": gettext_lazy("Merci ! Votre commentaire attend la validation d’un modérateur."),
+    "approved": gettext_lazy("Merci ! Votre commentaire est publié."),
+    "resent": gettext_lazy("Déjà envoyé : votre commentaire est ci-dessous, rien n’a été enregistré en double."),
+}
 
 
 def build_tree(comments):
@@ -121,12 +133,16 @@ def _own_rows(post, user):
     return [c for c in rows if c.author_id == me], {c.pk for c in rows if c.author_id != me}
 
 
-def _reader_thread(thread, *, user, pending, reported, policy, now) -> str:
-    """The cached thread with this logged-in reader's links and pending comments put in place."""
+def _reader_thread(thread, *, user, pending, reported, policy, now, sent=None) -> str:
+    """The cached thread with this logged-in reader's links, pending comments and note (`sent`) put in place."""
     published = thread["comments"]
     changes = {
         ("actions", pk): links for pk, links in _reader_actions(published, user.pk, reported, policy, now).items()
     }
+    if sent is not None and sent[0] in published:
+        changes[("note", sent[0])] = sent[1]
+    for comment in pending:
+        comment.sent_note = sent[1] if sent is not None and sent[0] == comment.pk else ""
     before, end = _pending_places(published, pending, user=user, policy=policy, now=now)
     changes.update({("before", pk): "".join(items) for pk, items in before.items()})
     for pk, items in end.items():
@@ -191,7 +207,8 @@ def comment_section(context, post):
     policy = moderation.Policy.from_settings()
     now = timezone.now()
     thread = published_thread(post, policy)
-    html, pending = _thread_for(thread, post=post, user=user, policy=policy, now=now)
+    sent = _sent(request, post)
+    html, pending = _thread_for(thread, post=post, user=user, policy=policy, now=now, sent=sent)
     refusal = moderation.refusal(user, post, policy=policy, now=now)
     form = context.get("comment_form")
     if form is None and refusal is None:
@@ -203,20 +220,39 @@ def comment_section(context, post):
         "post": post,
         "thread": mark_safe(html),  # noqa: S308 — rendered by our templates, user text escaped or sanitized there
         "has_comments": bool(thread["comments"] or pending),
+        "pending_count": len(pending),
+        # A note whose comment is not shown (a honeypot's spam) is said above the thread: the same answer.
+        "sent_note": sent[1] if sent and sent[0] not in thread["comments"] and not _is_among(sent[0], pending) else "",
         "refusal": refusal,
         "form": form,
         "replying_to": _replying_to(thread, form),
     }
 
 
-def _thread_for(thread, *, post, user, policy, now) -> tuple[str, list]:
+def _thread_for(thread, *, post, user, policy, now, sent=None) -> tuple[str, list]:
     """The thread's HTML as this reader sees it, and their pending comments in it."""
     if not user.is_authenticated:
         return thread["anonymous"], []
     pending, reported = _own_rows(post, user)
     if not pending and not reported and user.pk not in thread["authors"]:
         return thread["reader"], []  # the usual case: nothing of this reader's in the thread
-    return _reader_thread(thread, user=user, pending=pending, reported=reported, policy=policy, now=now), pending
+    html = _reader_thread(thread, user=user, pending=pending, reported=reported, policy=policy, now=now, sent=sent)
+    return html, pending
+
+
+def _is_among(pk, comments) -> bool:
+    return any(comment.pk == pk for comment in comments)
+
+
+def _sent(request, post) -> tuple[int, str] | None:
+    """The comment on this post its author has just sent and what to tell them of it, taken from the session once."""
+    session = getattr(request, "session", None)
+    sent = session.get(SENT_SESSION_KEY) if session is not None else None
+    if not isinstance(sent, dict) or sent.get("post") != post.pk or not request.user.is_authenticated:
+        return None
+    del session[SENT_SESSION_KEY]
+    note = SENT_NOTES.get(sent.get("note"), SENT_NOTES["pending"])
+    return sent.get("comment"), format_html('<p class="comment-sent" role="status">{}</p>', note)
 
 
 def _replying_to(thread, form) -> dict | None:

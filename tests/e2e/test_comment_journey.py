@@ -54,7 +54,7 @@ def test_reader_signs_up_comments_and_sees_it_published_after_moderation(live_se
     expect(reader.locator(".whoami")).to_contain_text("Jeanne Dupont")
     reader.get_by_label("Votre commentaire").fill(COMMENT)
     reader.get_by_role("button", name="Envoyer pour modération").click()
-    expect(reader.locator(".messages")).to_contain_text("attend la validation d’un modérateur")
+    expect(reader.locator(".comment-pending .comment-sent")).to_contain_text("attend la validation d’un modérateur")
     pending = reader.locator(".comment-pending")
     expect(pending).to_contain_text("Très juste")
     expect(pending).to_contain_text("En attente de modération")

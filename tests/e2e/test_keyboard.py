@@ -106,7 +106,7 @@ def test_post_page_by_keyboard_alone(live_server, new_page, shoot):
             break
     expect(page.locator(".comment-form button[type=submit]")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator(".comment-pending .comment-sent")).to_be_visible()  # « Merci », at the comment
     expect(page.locator(".comment-pending")).to_contain_text("Écrit au clavier, sans souris.")
     shoot(page, "keyboard-03-comment-sent")
     assert Comment.objects.filter(author=reader, body="Écrit au clavier, sans souris.").count() == 1
