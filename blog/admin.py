@@ -150,7 +150,7 @@ class PostAdmin(admin.ModelAdmin):
         "comments_open",
         "approved_comment_count",
     ]
-    list_filter = [PublicationStateFilter, "comments_open", "categories"]
+    list_filter = [PublicationStateFilter, "kind", "comments_open", "categories"]
     list_select_related = ["author"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -159,7 +159,7 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author"]
     readonly_fields = ["cover_preview", "reading_minutes", "approved_comment_count"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "body"]}),
+        (None, {"fields": ["title", "slug", "kind", "author", "body", "body_format"]}),
         (
             _("Publication"),
             {
