@@ -100,7 +100,7 @@ def comment_text(raw: str) -> str:
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"<br\s*/?>\s*\n?", "\n", text, flags=re.I)
-    text = re.sub(r"</p>\s*", "\n\n", text, flags=re.I)
+    text = re.sub(r"\s*</?p\b[^>]*>\s*", "\n\n", text, flags=re.I)
 
     def link(match: re.Match) -> str:
         href, label = match.group(1).strip(), _TAG.sub("", match.group(2)).strip()
@@ -108,4 +108,4 @@ def comment_text(raw: str) -> str:
 
     text = _LINK.sub(link, text)
     text = _TAG.sub("", text)
-    return html.unescape(text).strip()
+    return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()

@@ -111,7 +111,6 @@ class Repairing(io.RawIOBase):
 
     def _repair(self, line: bytes) -> bytes:
         if self.first:
-            self.first = False
             line = self._strip_leading_junk(line)
         if b"xmlns:app=" in line:
             self.app_declared = True
@@ -121,13 +120,17 @@ class Repairing(io.RawIOBase):
         return self._quote_attributes(line)
 
     def _strip_leading_junk(self, line: bytes) -> bytes:
-        bom = line.startswith(b"\xef\xbb\xbf")
-        body = line[3:] if bom else line
+        """Whatever comes before the first `<` (a BOM aside), over as many lines as it takes."""
+        body = line[3:] if line.startswith(b"\xef\xbb\xbf") else line
         start = body.find(b"<")
-        if start > 0 or (start < 0 and body.strip()):
+        if start < 0:
+            if body.strip():
+                self._note("junk", _("Octets parasites avant la déclaration XML : retirés."))
+            return b""
+        self.first = False
+        if body[:start].strip():
             self._note("junk", _("Octets parasites avant la déclaration XML : retirés."))
-            return body[start:] if start >= 0 else b""
-        return line
+        return body[start:]
 
     def _quote_attributes(self, line: bytes) -> bytes:
         """Quote unquoted attribute values in tags, outside CDATA sections (which may span lines)."""
@@ -143,7 +146,7 @@ class Repairing(io.RawIOBase):
                 continue
             start = rest.find(_CDATA_OPEN)
             markup, rest = (rest, b"") if start < 0 else (rest[:start], rest[start:])
-            fixed = _UNQUOTED.sub(rb'\1"\2"', markup)
+            fixed = _quote_all(markup)
             if fixed != markup:
                 self._note("quotes", _("Valeur d’attribut sans guillemets : guillemets ajoutés."))
             out.append(fixed)
@@ -151,6 +154,16 @@ class Repairing(io.RawIOBase):
                 out.append(_CDATA_OPEN)
                 rest, self.in_cdata = rest[len(_CDATA_OPEN) :], True
         return b"".join(out)
+
+
+def _quote_all(markup: bytes) -> bytes:
+    """Quote every unquoted value: one pass per attribute of a tag (the pattern starts at its `<`)."""
+    for _pass in range(50):
+        fixed = _UNQUOTED.sub(rb'\1"\2"', markup)
+        if fixed == markup:
+            break
+        markup = fixed
+    return markup
 
 
 def iter_elements(stream, warn: Callable[[str], None]) -> Iterator[tuple[str, object]]:
