@@ -127,13 +127,13 @@ class _Importer:
             return
         self._distinct_id(entry)
         status, date = self._state(entry)
-        fingerprint = _fingerprint(
+        fingerprint = _fingerprint(  # of the source's fields: an undated draft is not « changed » each time
             entry.kind,
             entry.title,
             entry.slug,
             entry.body,
-            status,
-            date,
+            entry.status,
+            entry.date,
             entry.password,
             sorted(t.slug for t in entry.categories),
             sorted(t.slug for t in entry.tags),
