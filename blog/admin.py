@@ -157,9 +157,10 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     filter_horizontal = ["categories", "tags"]
     autocomplete_fields = ["author"]
-    readonly_fields = ["cover_preview", "reading_minutes", "approved_comment_count"]
+    # Set by an import (transfer/): a page, an HTML body; a post written here is Markdown.
+    readonly_fields = ["cover_preview", "reading_minutes", "approved_comment_count", "kind", "body_format"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "author", "body", "body_format"]}),
+        (None, {"fields": ["title", "slug", "author", "body"]}),
         (
             _("Publication"),
             {
@@ -171,7 +172,7 @@ class PostAdmin(admin.ModelAdmin):
         ),
         (_("Image de couverture"), {"fields": ["cover_preview", "cover_file", "cover_alt", "cover_remove"]}),
         (_("Classement"), {"fields": ["categories", "tags"]}),
-        (_("Lecture et commentaires"), {"fields": ["reading_minutes", "approved_comment_count"]}),
+        (_("Lecture et commentaires"), {"fields": ["kind", "body_format", "reading_minutes", "approved_comment_count"]}),
     ]
 
     class Media:
