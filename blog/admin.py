@@ -172,7 +172,10 @@ class PostAdmin(admin.ModelAdmin):
         ),
         (_("Image de couverture"), {"fields": ["cover_preview", "cover_file", "cover_alt", "cover_remove"]}),
         (_("Classement"), {"fields": ["categories", "tags"]}),
-        (_("Lecture et commentaires"), {"fields": ["kind", "body_format", "reading_minutes", "approved_comment_count"]}),
+        (
+            _("Lecture et commentaires"),
+            {"fields": ["kind", "body_format", "reading_minutes", "approved_comment_count"]},
+        ),
     ]
 
     class Media:

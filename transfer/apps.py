@@ -7,6 +7,7 @@ class TransferConfig(AppConfig):
     verbose_name = _("Import et export")
 
     def ready(self):
-        from transfer import claims
+        from transfer import claims, privacy
 
         claims.connect()  # a verified e-mail takes back its imported comments (allauth's email_confirmed)
+        privacy.register()  # imported e-mail addresses in « Mes données » and the erasure
