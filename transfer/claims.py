@@ -37,12 +37,12 @@ def commenter_claim(*, user, email: str) -> int:
     return moved
 
 
-def verified_owner(email: str):
-    """The account here that verified `email`, or None."""
-    address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
-    if address is not None:
-        return address.user
-    return None
+def verified_owners(emails: list[str]) -> dict:
+    """The accounts here that verified some of `emails` (lowercase), by address: one query."""
+    if not emails:
+        return {}
+    addresses = EmailAddress.objects.filter(email__in=emails, verified=True).select_related("user")
+    return {address.email.lower(): address.user for address in addresses}
 
 
 def _on_email_confirmed(sender, request=None, email_address=None, **kwargs):

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from transfer.claims import verified_owner
+from accounts.names import skeleton
+from transfer.claims import verified_owners
 from transfer.models import ImportedCommenter
 
 UNUSABLE_EMAILS = {"noreply@blogger.com", "anonymous@blogger.com"}
@@ -32,41 +33,68 @@ def usable_email(email: str) -> str:
 
 
 class Commenters:
-    """The authors of one import's comments, each looked up or made once."""
+    """The authors of one import's comments: those already known read in one query, new ones made in bulk."""
 
     def __init__(self, *, format: str, site: str, report):
         self.format, self.site, self.report = format, site, report
-        self.users: dict[str, object] = {}
+        self.users: dict[str, object] = {
+            identity.key: identity.claimed_by or identity.user
+            for identity in ImportedCommenter.objects.filter(format=format, site=site).select_related(
+                "user", "claimed_by"
+            )
+        }
+        self.counted: set[str] = set()
 
-    def user_for(self, name: str, email: str):
+    @staticmethod
+    def key(name: str, email: str) -> tuple[str, str, str]:
+        """(key, display name, usable e-mail) of a comment's author."""
         email = usable_email(email)
         name = (name or "").strip() or "Anonyme"
-        key = email or f"name:{name}"
-        if key not in self.users:
-            self.users[key] = self._find_or_make(key, name, email)
-            self.report.commenters["claimable" if email else "name_only"] += 1
-        return self.users[key]
+        return email or f"name:{name}", name, email
 
-    def _find_or_make(self, key: str, name: str, email: str):
-        identity = (
-            ImportedCommenter.objects.filter(format=self.format, site=self.site, key=key)
-            .select_related("user", "claimed_by")
-            .first()
+    def prepare(self, authors: list[tuple[str, str]]) -> None:
+        """Make sure every (name, e-mail) has an account: verified owners in one query, the others in bulk."""
+        wanted = {}
+        for name, email in authors:
+            key, name, email = self.key(name, email)
+            if key not in self.counted:
+                self.counted.add(key)
+                self.report.commenters["claimable" if email else "name_only"] += 1
+            if key not in self.users:
+                wanted.setdefault(key, (name, email))
+        if not wanted:
+            return
+        owners = verified_owners([email for _name, email in wanted.values() if email])
+        for key, (_name, email) in list(wanted.items()):
+            if email in owners:
+                self.users[key] = owners[email]
+                del wanted[key]
+        self._make(wanted)
+
+    def _make(self, wanted: dict) -> None:
+        model = get_user_model()
+        users = []
+        for key, (name, _email) in wanted.items():
+            user = model(
+                email=_placeholder_email(f"{self.format}|{self.site}|{key}"),
+                display_name=name[:MAX_NAME],
+                display_name_key=skeleton(name[:MAX_NAME])[:100],
+                is_active=False,
+            )
+            user.set_unusable_password()
+            users.append(user)
+        model.objects.bulk_create(users, batch_size=500)
+        ImportedCommenter.objects.bulk_create(
+            [
+                ImportedCommenter(user=user, key=key, email=email, name=name[:200], format=self.format, site=self.site)
+                for user, (key, (name, email)) in zip(users, wanted.items(), strict=True)
+            ],
+            batch_size=500,
         )
-        if identity is not None:
-            return identity.claimed_by or identity.user
-        owner = verified_owner(email) if email else None
-        if owner is not None:
-            return owner
-        user = get_user_model()(
-            email=_placeholder_email(f"{self.format}|{self.site}|{key}"), display_name=name[:MAX_NAME], is_active=False
-        )
-        user.set_unusable_password()
-        user.save()
-        ImportedCommenter.objects.create(
-            user=user, key=key, email=email, name=name[:200], format=self.format, site=self.site
-        )
-        return user
+        self.users.update(zip(wanted, users, strict=True))
+
+    def user_for(self, name: str, email: str):
+        return self.users[self.key(name, email)[0]]
 
 
 def _placeholder_email(seed: str) -> str:

@@ -107,6 +107,7 @@ def _levels(records, ids: set, report, where: str) -> tuple[list[list], dict[str
 
 
 def _create(post, records, parents, created, commenters, report, *, fmt: str, site: str, entry_id: str, depth: int):
+    commenters.prepare([(record.author_name, record.author_email) for record in records])
     comments = []
     for record in records:
         body = content.comment_text(record.body)
