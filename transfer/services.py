@@ -19,18 +19,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from blog.models import Category, Post, Tag
 from transfer.commenters import Commenters
-from transfer.formats import wxr
-from transfer.formats.records import Author, Entry, Site, Skipped, Term
+from transfer.formats import blogger, wxr
+from transfer.formats.records import Author, Entry, Site, Skipped, Term, Thread
 from transfer.formats.xmlinput import ImportRefused, open_export
 from transfer.models import Redirect, Source
 from transfer.report import Report
 from transfer.threads import import_comments
 
-READERS = {"wxr": wxr}
-OLD_FEEDS = {"/feed/": "blog:feed_rss", "/feed/atom/": "blog:feed_atom", "/comments/feed/": "blog:feed_rss"}
+READERS = {"wxr": wxr, "blogger": blogger}
+OLD_FEEDS = {
+    "/feed/": "blog:feed_rss",
+    "/feed/atom/": "blog:feed_atom",
+    "/comments/feed/": "blog:feed_rss",
+    "/feeds/posts/default": "blog:feed_atom",  # Blogger
+}
 
 
 def detect(head: bytes) -> str:
@@ -38,7 +44,7 @@ def detect(head: bytes) -> str:
     for name, reader in READERS.items():
         if reader.looks_like(head):
             return name
-    raise ImportRefused(_("Format non reconnu : ni WXR (WordPress)."))
+    raise ImportRefused(_("Format non reconnu : ni WXR (WordPress), ni Atom de Blogger."))
 
 
 def blog_import(*, path, format: str = "auto", dry_run: bool = False, author_email: str = "", progress=None) -> Report:
@@ -93,6 +99,8 @@ class _Importer:
             self.report.skipped[record.kind] += 1
         elif isinstance(record, Entry):
             self._entry(record)
+        elif isinstance(record, Thread):
+            self._thread(record)
 
     def finish(self) -> None:
         """The old feed addresses answer with the new feeds."""
@@ -143,6 +151,31 @@ class _Importer:
         import_comments(
             post=post,
             entry=entry,
+            site=self.site,
+            fmt=self.report.format,
+            commenters=self.commenters,
+            report=self.report,
+        )
+
+    def _thread(self, thread: Thread) -> None:
+        """Comments given after their post (Blogger): attached to it, or counted as orphans."""
+        source = Source.objects.filter(
+            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=thread.source_id
+        ).first()
+        post = Post.objects.filter(pk=source.object_id).first() if source else None
+        if post is None:
+            self.report.skipped["orphan"] += len(thread.comments)
+            count = len(thread.comments)
+            self.report.warn(
+                ngettext(
+                    "%(n)d commentaire sans son billet, ignoré.", "%(n)d commentaires sans leur billet, ignorés.", count
+                )
+                % {"n": count}
+            )
+            return
+        import_comments(
+            post=post,
+            entry=thread,
             site=self.site,
             fmt=self.report.format,
             commenters=self.commenters,

@@ -1,4 +1,4 @@
-"""Every real WordPress export in ../shared/import-samples/wordpress/, imported with its counts, then again.
+"""Every real WordPress and Blogger export in ../shared/import-samples/, imported with its counts, then again.
 
 The counts are written out per file, from reading the files (their MANIFEST.md, checked): what each
 holds and maps to each state. Items without a status (isso's trimmed file) are drafts: never public
@@ -56,6 +56,16 @@ EXPECTED = {
 }
 
 
+BLOGGER = {
+    # Blogger's classic backups: settings and the template never come in (the owner's e-mail is there).
+    "hakyllconvert-blogger-000-input.xml": counts(2, 1, 0, 1, redirects=2, skipped={"settings": 56, "template": 1}),
+    # The same blog re-exported: post links now https, the comment's still http (joined by thr:in-reply-to).
+    "hakyllconvert-blogger-002-input.xml": counts(2, 1, 0, 1, redirects=2, skipped={"settings": 55, "template": 1}),
+    # An undeclared app: prefix, repaired with a warning; a draft post and a draft page have no address.
+    "pelican-bloggerexport.xml": counts(1, 1, 2, 1, redirects=2, skipped={"settings": 58, "template": 1}),
+}
+
+
 @pytest.fixture
 def admin_user(django_user_model):
     return django_user_model.objects.create_superuser("admin@example.org", "x", display_name="Admin")
@@ -64,13 +74,18 @@ def admin_user(django_user_model):
 def test_every_sample_is_listed():
     assert SAMPLES is not None, "../shared/import-samples/ not found next to the project"
     assert sorted(p.name for p in (SAMPLES / "wordpress").glob("*.xml")) == sorted(EXPECTED)
+    assert sorted(p.name for p in (SAMPLES / "blogger").glob("*.xml")) == sorted(BLOGGER)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_sample_imports_with_its_counts_then_changes_nothing(name, admin_user):
-    path = SAMPLES / "wordpress" / name
+CASES = [("wordpress", name, expected) for name, expected in sorted(EXPECTED.items())] + [
+    ("blogger", name, expected) for name, expected in sorted(BLOGGER.items())
+]
+
+
+@pytest.mark.parametrize(("folder", "name", "expected"), CASES, ids=[case[1] for case in CASES])
+def test_sample_imports_with_its_counts_then_changes_nothing(folder, name, expected, admin_user):
+    path = SAMPLES / folder / name
     first = blog_import(path=path, author_email=admin_user.email).as_dict()
-    expected = EXPECTED[name]
     got = {key: first[key] for key in ("posts", "pages", "comments", "skipped", "redirects")}
     got["claimable"] = first["commenters"]["claimable"]
     assert got == expected
@@ -88,3 +103,14 @@ def test_backslashes_are_data(admin_user):
     blog_import(path=SAMPLES / "wordpress" / "wpimporter-slashes.xml", author_email=admin_user.email)
     assert 'Slashes aren\\\'t \\"cool\\"' in Post.objects.get().body
     assert Comment.objects.get().body == "\\o/ ¯\\_(ツ)_/¯"
+
+
+def test_blogger_comment_is_attached_by_in_reply_to_and_the_app_prefix_repaired(admin_user, client):
+    report = blog_import(path=SAMPLES / "blogger" / "pelican-bloggerexport.xml", author_email=admin_user.email)
+    assert any("app:" in warning for warning in report.warnings)
+    comment = Comment.objects.get()
+    assert comment.post.slug == "the-steel-windpipe" and comment.author.display_name
+    assert Post.objects.get(slug="test-page").get_absolute_url() == "/pages/test-page/"
+    assert client.get("/2010/11/the-steel-windpipe.html")["Location"] == "/billets/the-steel-windpipe/"
+    assert client.get("/p/test-page.html")["Location"] == "/pages/test-page/"
+    assert client.get("/feeds/posts/default")["Location"] == "/flux/atom/"

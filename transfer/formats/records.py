@@ -66,3 +66,12 @@ class Skipped:
     """An item read and deliberately left out (an attachment, a menu item, a revision…), counted by kind."""
 
     kind: str
+
+
+@dataclass
+class Thread:
+    """The comments of an entry given earlier in the file (Blogger lists comments after every post)."""
+
+    source_id: str  # the entry's
+    title: str = ""
+    comments: list[CommentRecord] = field(default_factory=list)

@@ -12,7 +12,8 @@ from transfer.services import READERS, blog_import
 
 class Command(BaseCommand):
     help = (
-        "Importe un blog exporté (WordPress WXR, fichier ou .zip) : billets, pages, commentaires, anciennes adresses."
+        "Importe un blog exporté (WordPress WXR ou Atom de Blogger, fichier ou .zip) : "
+        "billets, pages, commentaires, anciennes adresses."
     )
 
     def add_arguments(self, parser):
