@@ -72,6 +72,10 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(kind=Post.Kind.POST, status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def readable(self):
+        """Published posts and pages alike: what a reader may open (and comment on) at its own address."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
     def published_pages(self):
         """Standalone pages readers may see (published, date past): each at its own address."""
         return self.filter(kind=Post.Kind.PAGE, status=Post.Status.PUBLISHED, published_at__lte=timezone.now())

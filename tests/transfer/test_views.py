@@ -58,3 +58,15 @@ class TestPages:
         home = client.get("/").content.decode()
         assert "Mon billet" in home and "À propos" not in home
         assert "À propos" not in client.get("/flux/rss/").content.decode()
+
+
+class TestCommentsOnPages:
+    def test_a_reader_comments_on_a_page(self, client, imported, reader):
+        from blog.models import Post
+        from comments.models import Comment
+
+        page = Post.objects.get(slug="a-propos")
+        client.force_login(reader)
+        response = client.post(f"/commentaires/billets/{page.pk}/", {"body": "Une question sur cette page."})
+        assert response.status_code in (302, 303)
+        assert Comment.objects.filter(post=page, body="Une question sur cette page.").exists()
