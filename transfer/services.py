@@ -23,14 +23,14 @@ from django.utils.translation import ngettext
 
 from blog.models import Category, Post, Tag
 from transfer.commenters import Commenters
-from transfer.formats import blogger, wxr
+from transfer.formats import blogger, disqus, wxr
 from transfer.formats.records import Author, Entry, Site, Skipped, Term, Thread
 from transfer.formats.xmlinput import ImportRefused, open_export
 from transfer.models import Redirect, Source
 from transfer.report import Report
 from transfer.threads import import_comments
 
-READERS = {"wxr": wxr, "blogger": blogger}
+READERS = {"wxr": wxr, "blogger": blogger, "disqus": disqus}
 OLD_FEEDS = {
     "/feed/": "blog:feed_rss",
     "/feed/atom/": "blog:feed_atom",
@@ -44,7 +44,7 @@ def detect(head: bytes) -> str:
     for name, reader in READERS.items():
         if reader.looks_like(head):
             return name
-    raise ImportRefused(_("Format non reconnu : ni WXR (WordPress), ni Atom de Blogger."))
+    raise ImportRefused(_("Format non reconnu : ni WXR (WordPress), ni Atom de Blogger, ni Disqus."))
 
 
 def blog_import(*, path, format: str = "auto", dry_run: bool = False, author_email: str = "", progress=None) -> Report:
@@ -158,19 +158,19 @@ class _Importer:
         )
 
     def _thread(self, thread: Thread) -> None:
-        """Comments given after their post (Blogger): attached to it, or counted as orphans."""
-        source = Source.objects.filter(
-            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=thread.source_id
-        ).first()
-        post = Post.objects.filter(pk=source.object_id).first() if source else None
+        """Comments given apart from their post: by its id (Blogger) or its address (Disqus), or listed unmatched."""
+        post = _post_at(thread.link) if thread.link else self._post_by_source(thread.source_id)
         if post is None:
-            self.report.skipped["orphan"] += len(thread.comments)
             count = len(thread.comments)
+            self.report.unmatched_threads += 1
+            self.report.skipped["orphan"] += count
             self.report.warn(
                 ngettext(
-                    "%(n)d commentaire sans son billet, ignoré.", "%(n)d commentaires sans leur billet, ignorés.", count
+                    "%(n)d commentaire sans son billet, ignoré (%(where)s).",
+                    "%(n)d commentaires sans leur billet, ignorés (%(where)s).",
+                    count,
                 )
-                % {"n": count}
+                % {"n": count, "where": thread.link or thread.source_id}
             )
             return
         import_comments(
@@ -181,6 +181,12 @@ class _Importer:
             commenters=self.commenters,
             report=self.report,
         )
+
+    def _post_by_source(self, source_id: str):
+        source = Source.objects.filter(
+            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=source_id
+        ).first()
+        return Post.objects.filter(pk=source.object_id).first() if source else None
 
     def _upsert(self, entry: Entry, status: str, date: datetime, fingerprint: str) -> Post:
         """The entry's post created, left unchanged, updated, or kept as edited here since the last import."""
@@ -264,6 +270,26 @@ class _Importer:
             if not created and row.post_id != post.pk and row.post_id is not None:
                 continue
             self.report.redirects += 1
+
+
+def _post_at(link: str):
+    """The post a URL of the old blog (an imported old address) or of this site names, or None."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    parts = urlsplit(link)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    row = Redirect.objects.filter(old_path=path, post__isnull=False).select_related("post").first()
+    if row is not None:
+        return row.post
+    try:
+        match = resolve(parts.path or "/")
+    except Resolver404:
+        return None
+    if match.url_name in ("post_detail", "page_detail") and "slug" in match.kwargs:
+        return Post.objects.filter(slug=match.kwargs["slug"]).first()
+    return None
 
 
 def _free_slug(text: str, source_id: str) -> str:

@@ -72,6 +72,7 @@ class Skipped:
 class Thread:
     """The comments of an entry given earlier in the file (Blogger lists comments after every post)."""
 
-    source_id: str  # the entry's
+    source_id: str  # the entry's (Disqus: the thread's own id)
     title: str = ""
     comments: list[CommentRecord] = field(default_factory=list)
+    link: str = ""  # Disqus: the page the thread was on, matched against the posts here
