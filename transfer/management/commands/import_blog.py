@@ -20,11 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--format", default="auto", choices=["auto", *READERS])
         parser.add_argument("--dry-run", action="store_true", help="Tout lire et compter, ne rien écrire.")
-        parser.add_argument("--media-from", default="", help="(pas encore pris en charge)")
+        parser.add_argument("--media-from", default="", help="Pas encore pris en charge : refusé.")
         parser.add_argument("--author", default="", help="Attribuer tous les billets à ce compte (e-mail).")
         parser.add_argument("--json", action="store_true", help="Le rapport en JSON sur la sortie standard, seul.")
 
     def handle(self, *args, **options):
+        if options["media_from"]:
+            raise CommandError(
+                _("--media-from n’est pas encore pris en charge : relancez sans, les images gardent leurs liens.")
+            )
         progress = _Progress(sys.stderr)
         try:
             report = blog_import(
