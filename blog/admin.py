@@ -150,14 +150,15 @@ class PostAdmin(admin.ModelAdmin):
         "comments_open",
         "approved_comment_count",
     ]
-    list_filter = [PublicationStateFilter, "comments_open", "categories"]
+    list_filter = [PublicationStateFilter, "kind", "comments_open", "categories"]
     list_select_related = ["author"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     filter_horizontal = ["categories", "tags"]
     autocomplete_fields = ["author"]
-    readonly_fields = ["cover_preview", "reading_minutes", "approved_comment_count"]
+    # Set by an import (transfer/): a page, an HTML body; a post written here is Markdown.
+    readonly_fields = ["cover_preview", "reading_minutes", "approved_comment_count", "kind", "body_format"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "body"]}),
         (
@@ -171,7 +172,10 @@ class PostAdmin(admin.ModelAdmin):
         ),
         (_("Image de couverture"), {"fields": ["cover_preview", "cover_file", "cover_alt", "cover_remove"]}),
         (_("Classement"), {"fields": ["categories", "tags"]}),
-        (_("Lecture et commentaires"), {"fields": ["reading_minutes", "approved_comment_count"]}),
+        (
+            _("Lecture et commentaires"),
+            {"fields": ["kind", "body_format", "reading_minutes", "approved_comment_count"]},
+        ),
     ]
 
     class Media:

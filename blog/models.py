@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from markup.render import reading_minutes, render_post
+from markup.render import reading_minutes, render_post, render_post_html
 
 
 class CategoryManager(models.Manager):
@@ -17,6 +17,14 @@ class CategoryManager(models.Manager):
 class Category(models.Model):
     name = models.CharField(_("nom"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("catégorie parente"),
+    )
 
     objects = CategoryManager()
 
@@ -57,8 +65,20 @@ def cover_upload_to(post, filename: str) -> str:
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts readers may see: published status and a publication date that is past."""
+        """Posts readers may see: published status and a publication date that is past.
+
+        Pages (``kind="page"``) are left out: they are reached by their own address, never listed
+        on the home page, the archives, the feeds, the sitemap or in search.
+        """
+        return self.filter(kind=Post.Kind.POST, status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def readable(self):
+        """Published posts and pages alike: what a reader may open (and comment on) at its own address."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def published_pages(self):
+        """Standalone pages readers may see (published, date past): each at its own address."""
+        return self.filter(kind=Post.Kind.PAGE, status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -84,6 +104,14 @@ class Post(models.Model):
         DRAFT = "draft", _("Brouillon")
         PUBLISHED = "published", _("Publié")
 
+    class Kind(models.TextChoices):
+        POST = "post", _("Billet")
+        PAGE = "page", _("Page")
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", _("Markdown")
+        HTML = "html", _("HTML (importé)")
+
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Partie de l'adresse du billet."))
     author = models.ForeignKey(
@@ -92,7 +120,21 @@ class Post(models.Model):
     body = models.TextField(
         _("texte"), help_text=_("En Markdown. Le HTML saisi est affiché tel quel, jamais interprété.")
     )
+    body_format = models.CharField(
+        _("format du texte"),
+        max_length=8,
+        choices=BodyFormat,
+        default=BodyFormat.MARKDOWN,
+        help_text=_("Markdown pour les billets écrits ici ; HTML (nettoyé) pour les billets importés d’un autre blog."),
+    )
     body_html = models.TextField(_("texte mis en forme"), editable=False)
+    kind = models.CharField(
+        _("type"),
+        max_length=4,
+        choices=Kind,
+        default=Kind.POST,
+        help_text=_("Une page a sa propre adresse, hors de l’accueil, des archives, des flux et de la recherche."),
+    )
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("date de publication"),
@@ -166,21 +208,32 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_post(self.body)
+        self.body_html = self.render_body()
         self.reading_minutes = reading_minutes(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:post_detail", kwargs={"slug": self.slug})
+        name = "blog:page_detail" if self.kind == self.Kind.PAGE else "blog:post_detail"
+        return reverse(name, kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
 
     natural_key.dependencies = ["accounts.user", "blog.category"]
 
+    def render_body(self) -> str:
+        """The body as readers see it: Markdown rendered, or imported HTML sanitized (both through markup/)."""
+        if self.body_format == self.BodyFormat.HTML:
+            return render_post_html(self.body)
+        return render_post(self.body)
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_page(self) -> bool:
+        return self.kind == self.Kind.PAGE
 
     @property
     def last_changed_at(self):

@@ -31,7 +31,7 @@ class PostSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        return Post.objects.published().only("slug", "updated_at").order_by("-published_at", "pk")
+        return Post.objects.published().only("slug", "kind", "updated_at").order_by("-published_at", "pk")
 
     def lastmod(self, post):
         return post.updated_at

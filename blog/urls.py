@@ -7,6 +7,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post_list"),
     path("billets/<slug:slug>/", views.PostDetailView.as_view(), name="post_detail"),
+    path("pages/<slug:slug>/", views.PageDetailView.as_view(), name="page_detail"),
     path("categories/<slug:slug>/", views.CategoryPostListView.as_view(), name="category"),
     path("mots-cles/<slug:slug>/", views.TagPostListView.as_view(), name="tag"),
     path("auteurs/<int:pk>/", views.AuthorPostListView.as_view(), name="author"),

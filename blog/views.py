@@ -185,6 +185,13 @@ class PostDetailView(PublishedPostMixin, CachedPageMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object, **context))
 
 
+class PageDetailView(PostDetailView):
+    """A standalone page (imported from another blog): the post page, at its own address, never listed."""
+
+    def get_queryset(self):
+        return Post.objects.published_pages()
+
+
 class SearchView(CachedPageMixin, ListView):
     """GET /recherche/?q=…: published posts (see blog.search), and approved comments through the comments app's tag.
 

@@ -44,6 +44,9 @@ TRUST = "trust"
 MODES = {HOLD_ALL: "Tout retenir", TRUST: "Échelle de confiance"}
 
 # Every reason code the policy (and the services) may give, with its short label for the admin filter.
+# A comment brought in by an import (transfer/) that was waiting for a moderator on the old blog.
+IMPORTED_PENDING = "imported_pending"
+
 REASON_LABELS = {
     "hold_all": gettext_lazy("Tout est modéré"),
     "links": gettext_lazy("Trop de liens"),
@@ -59,6 +62,7 @@ REASON_LABELS = {
     "edit": gettext_lazy("Modification"),
     "reported": gettext_lazy("Signalements"),
     "honeypot": gettext_lazy("Robot (champ piège)"),
+    IMPORTED_PENDING: gettext_lazy("Importé, en attente"),
     "trusted": gettext_lazy("Auteur de confiance"),
 }
 
@@ -117,6 +121,7 @@ MESSAGES: dict[str, Callable[[Mapping], str]] = {
         ngettext("%(n)d signalement de lecteur", "%(n)d signalements de lecteurs", p["count"]) % {"n": p["count"]}
     ),
     "honeypot": lambda p: _("champ piège rempli (robot)"),
+    IMPORTED_PENDING: lambda p: _("importé : en attente sur l’ancien site"),
 }
 
 

@@ -32,7 +32,7 @@ def _post_page(request, post, form, status):
 @require_POST
 def comment_create(request, post_id):
     """Receive the comment form of a post page; on any error, show the page again with the text kept."""
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    post = get_object_or_404(Post.objects.readable(), pk=post_id)  # a page (imported) takes comments too
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _post_page(request, post, form, status=422)

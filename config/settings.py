@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "transfer",  # imports from WordPress (and later Blogger, Disqus), old addresses kept (301)
     "config",  # the project's own system checks (config/apps.py)
 ]
 
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",  # see ACCOUNTS_STAFF_REQUIRE_MFA
+    "transfer.middleware.OldAddressMiddleware",  # an imported blog's old links answer 301
 ]
 
 ROOT_URLCONF = "config.urls"

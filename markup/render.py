@@ -117,6 +117,11 @@ def render_post(text: str) -> str:
     return typographize(sanitize_post_html(_post_md.render(_CONTROL.sub("", text))))
 
 
+def render_post_html(html: str) -> str:
+    """A post's HTML (imported from another blog) to safe HTML: the same allowlist, French typography applied."""
+    return typographize(sanitize_post_html(_CONTROL.sub("", html)))
+
+
 WORDS_PER_MINUTE = 230  # a common figure for reading French prose on a screen
 
 

@@ -1,0 +1,121 @@
+"""What an import remembers: where each object came from, the old addresses, the imported commenters.
+
+Every imported object has a `Source` row (format, site, id in the source): importing the same file
+again finds it, and its `fingerprint` (of the source's fields) and `stamp` (the object's `updated_at`
+after the import) tell « unchanged », « changed there » and « edited here since ». An old address is
+a `Redirect` row, editable in the admin. A commenter of the old blog is an `ImportedCommenter`: an
+inactive account that cannot log in and carries their comments, until someone verifies the same
+e-mail (transfer/claims.py) and takes them back.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        POST = "post", _("billet ou page")
+        COMMENT = "comment", _("commentaire")
+        CATEGORY = "category", _("catégorie")
+        TAG = "tag", _("mot-clé")
+
+    format = models.CharField(_("format"), max_length=10)
+    site = models.CharField(_("site d’origine"), max_length=200, help_text=_("L’adresse du blog exporté."))
+    kind = models.CharField(_("type"), max_length=8, choices=Kind)
+    source_id = models.CharField(_("identifiant d’origine"), max_length=200)
+    object_id = models.PositiveBigIntegerField(_("objet"))
+    fingerprint = models.CharField(_("empreinte"), max_length=64, blank=True)
+    stamp = models.DateTimeField(_("modifié le (après import)"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("importé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("origine importée")
+        verbose_name_plural = _("origines importées")
+        constraints = [
+            models.UniqueConstraint(fields=["format", "site", "kind", "source_id"], name="transfer_source_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="transfer_source_object_idx")]
+
+    def __str__(self):
+        return f"{self.format}:{self.site}:{self.kind}:{self.source_id}"
+
+
+class Redirect(models.Model):
+    """An address of the old blog answered with a 301 to its post, page, comment or feed."""
+
+    old_path = models.CharField(
+        _("ancienne adresse"),
+        max_length=500,
+        unique=True,
+        help_text=_("Chemin et requête, sans le domaine : /?p=12, /2010/10/mon-billet/, /feed/."),
+    )
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("billet")
+    )
+    fragment = models.CharField(_("ancre"), max_length=50, blank=True, help_text=_("Par exemple comment-12."))
+    target_url = models.CharField(
+        _("adresse cible"),
+        max_length=500,
+        blank=True,
+        help_text=_("Sans billet : le chemin vers lequel rediriger (un flux, par exemple)."),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redirection")
+        verbose_name_plural = _("redirections")
+        ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False) | ~models.Q(target_url=""),
+                name="transfer_redirect_has_target",
+                violation_error_message=_("Une redirection mène à un billet ou à une adresse."),
+            )
+        ]
+
+    def __str__(self):
+        return self.old_path
+
+    def location(self) -> str:
+        base = self.post.get_absolute_url() if self.post_id else self.target_url
+        return f"{base}#{self.fragment}" if self.fragment else base
+
+
+class ImportedCommenter(models.Model):
+    """A commenter of the old blog: an account that cannot log in, holding their imported comments.
+
+    With a real e-mail (`email` set) the history is claimable: whoever verifies that address gets the
+    comments moved to their account. Without one, only the display name is kept. The e-mail is
+    personal data: never shown, exported and erased through accounts.privacy.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imported_commenter", verbose_name=_("compte")
+    )
+    key = models.CharField(_("clé"), max_length=254, help_text=_("L’e-mail en minuscules, ou « name: » et le nom."))
+    email = models.EmailField(_("adresse e-mail d’origine"), max_length=254, blank=True, db_index=True)
+    name = models.CharField(_("nom d’origine"), max_length=200)
+    format = models.CharField(_("format"), max_length=10)
+    site = models.CharField(_("site d’origine"), max_length=200)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("repris par"),
+    )
+    claimed_at = models.DateTimeField(_("repris le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commentateur importé")
+        verbose_name_plural = _("commentateurs importés")
+        constraints = [models.UniqueConstraint(fields=["format", "site", "key"], name="transfer_commenter_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def claimable(self) -> bool:
+        return bool(self.email) and self.claimed_at is None
