@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from comments.moderation import Reason
@@ -249,7 +251,9 @@ class ModerationEvent(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        return f"{self.get_action_display()} — {self.created_at:%Y-%m-%d %H:%M}"
+        # The site's time, as every time a person reads (the admin shows this beside `created_at`).
+        when = date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_action_display()} — {when}"
 
 
 class Report(models.Model):

@@ -146,6 +146,21 @@ class TestModeratorsGroup:
         assert "Refusé" in html
         assert "Mina Modératrice" in html
 
+    def test_the_history_reads_every_time_in_the_sites_zone(self, client, moderator, pending_comment):
+        """10:43 UTC is 11:43 in Paris in December: the same event is never shown at both."""
+        from comments.models import ModerationEvent
+        from comments.services import comment_reject
+
+        comment_reject(comment=pending_comment, moderator=moderator, reason="Hors sujet")
+        at = datetime(2026, 12, 2, 10, 43, tzinfo=UTC)
+        ModerationEvent.objects.filter(comment=pending_comment).update(created_at=at)
+        Comment.objects.filter(pk=pending_comment.pk).update(created_at=at, moderated_at=at)
+        client.force_login(moderator)
+        html = client.get(reverse("admin:comments_comment_change", args=[pending_comment.pk])).content.decode()
+        assert "11:43" in html
+        assert "10:43" not in html
+        assert str(ModerationEvent.objects.filter(comment=pending_comment).first()).endswith("11:43")
+
     def test_index_shows_only_moderation_and_users(self, client, moderator):
         client.force_login(moderator)
         response = client.get(reverse("admin:index"))
