@@ -1,11 +1,19 @@
 """The look, measured in Chromium: the header on one line at 1280 px (a moderator's, the longest), grouped
-and clean at 375 px; one h1 per page, its largest text; a checkbox beside its label. Screenshots of each
-page at 375 and 1280 px, light and dark, in tests/e2e/screenshots/look-* (look at them)."""
+and clean at 375 px; one h1 per page, its largest text; a checkbox beside its label. French done right: the
+authors' French marked lang="fr" in English pages, typographic apostrophes, the admin's times in one zone.
+Screenshots of each page at 375 and 1280 px, light and dark, in tests/e2e/screenshots/look-* (look at them)."""
+
+import re
+from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
+from comments import services
+from comments.models import Comment, ModerationEvent
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,5 +152,57 @@ class TestForms:
             page.get_by_text("Se souvenir de moi").click()  # the label still ticks the box
             expect(page.get_by_role("checkbox", name="Se souvenir de moi")).to_be_checked()
             shoot(page, f"look-login-{width}")
+        finally:
+            page.context.close()
+
+
+class TestFrenchDoneRight:
+    def test_french_content_in_english_pages_is_marked_french(self, live_server, browser, blog, shoot):
+        page = open_page(browser, live_server, width=1280)
+        try:
+            with translation.override("en"):
+                home, post = reverse("blog:post_list"), blog.get_absolute_url()
+            page.goto(f"{live_server.url}{post}")
+            assert page.evaluate("document.documentElement.lang") == "en"
+            for selector in ("h1", ".post-body", ".comment-body"):
+                assert page.locator(selector).first.evaluate("e => e.matches(':lang(fr)')"), selector
+            for selector in (".site-header nav", ".post-meta", ".comments h2"):
+                assert page.locator(selector).first.evaluate("e => e.matches(':lang(en)')"), selector
+            page.goto(f"{live_server.url}{home}")
+            assert page.locator(".post-summary h2").first.evaluate("e => e.matches(':lang(fr)')")
+            assert page.locator(".excerpt").first.evaluate("e => e.matches(':lang(fr)')")
+            assert page.locator(".summary-footer").first.evaluate("e => e.matches(':lang(en)')")
+            shoot(page, "look-home-english-1280")
+        finally:
+            page.context.close()
+
+    def test_the_entrance_pages_read_typographic_apostrophes(self, live_server, browser):
+        page = open_page(browser, live_server, width=1280)
+        try:
+            for name in ("account_signup", "account_login", "account_reset_password", "account_reset_password_done"):
+                page.goto(f"{live_server.url}{reverse(name)}")
+                text = page.locator("body").inner_text()
+                assert not re.search(r"[^\W\d_]'[^\W\d_]", text), (name, text)
+            link = page.locator("main a[href^='mailto:']")
+            expect(link).to_have_attribute("href", f"mailto:{settings.CAUSERIE_CONTACT_EMAIL}")
+        finally:
+            page.context.close()
+
+    def test_the_admin_history_reads_one_time_zone(self, live_server, browser, blog):
+        moderator = ModeratorFactory(email="mh@example.org")
+        comment = CommentFactory(post=blog, body="Un avis à refuser.")
+        services.comment_reject(comment=comment, moderator=moderator, preset="off_topic")
+        at = datetime(2026, 12, 2, 10, 43, tzinfo=UTC)  # 11:43 in Paris
+        ModerationEvent.objects.filter(comment=comment).update(created_at=at)
+        Comment.objects.filter(pk=comment.pk).update(created_at=at, moderated_at=at)
+        page = open_page(browser, live_server, width=1280)
+        try:
+            page.goto(f"{live_server.url}/admin/")
+            page.get_by_label("Adresse e-mail").fill(moderator.email)
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Connexion").click()
+            page.goto(f"{live_server.url}{reverse('admin:comments_comment_change', args=[comment.pk])}")
+            text = page.locator("#content").inner_text()
+            assert "11:43" in text and "10:43" not in text
         finally:
             page.context.close()
