@@ -324,6 +324,17 @@ class TestFrenchTypographyAndLanguage:
         assert f"Vraiment{NNBSP}? Oui{NNBSP}: «{NNBSP}tout{NNBSP}» l’hiver{NNBSP}!" in html
         assert "Vraiment ?" not in html
 
+    def test_derived_texts_keep_it_too(self, client, question):
+        """The page's <title> and description, OpenGraph, JSON-LD and the feed's item title."""
+        page = client.get(question.get_absolute_url()).content.decode()
+        title = f"Les banques{NNBSP}: qu’en pensent-elles{NNBSP}?"
+        assert f"<title>{title} · Causerie</title>" in page
+        assert f'<meta property="og:title" content="{title}">' in page
+        assert f'"headline": "{title}"' in page.replace("\\u202f", NNBSP)
+        assert f'<meta name="description" content="Vraiment{NNBSP}? Oui{NNBSP}:' in page
+        assert f'<meta property="og:description" content="Vraiment{NNBSP}? Oui{NNBSP}:' in page
+        assert f"<title>{title}</title>" in client.get(reverse("blog:feed_rss")).content.decode()
+
     def test_search_excerpts_keep_the_typography(self, client, question):
         html = client.get(reverse("blog:search"), {"q": "hiver"}).content.decode()
         assert f"Vraiment{NNBSP}? Oui{NNBSP}:" in html

@@ -211,7 +211,16 @@ class TestPlainExcerpt:
     def test_tags_become_spaces_and_entities_are_read(self):
         from markup.typography import plain_excerpt
 
-        assert plain_excerpt("<h2>Un titre</h2><p>Banques &amp; clients</p>", 45) == "Un titre Banques & clients"
+        assert (
+            plain_excerpt("<p>Banques &amp;<br>clients</p><p>et conseillers</p>", 45)
+            == "Banques & clients et conseillers"
+        )
+
+    def test_intertitles_are_left_out_unless_there_is_nothing_else(self):
+        from markup.typography import plain_excerpt
+
+        assert plain_excerpt("<h2>Un intertitre</h2><p>Le texte.</p>", 45) == "Le texte."
+        assert plain_excerpt("<h2>Un intertitre</h2>", 45) == "Un intertitre"
 
     def test_a_short_body_is_whole(self):
         from markup.typography import plain_excerpt
