@@ -80,3 +80,36 @@ class TestOldReasons:
             assert {code: words[1] for code, words in migration.PRESETS.items()} == {
                 preset.value: str(preset.label) for preset in RefusalPreset
             }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_splits_old_rows_and_joins_them_back():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import PostFactory, UserFactory
+
+    before, after = [("comments", "0008_hold_reasons_once")], [("comments", "0009_refusal_presets")]
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.migrate(target)
+        return executor.loader.project_state(target).apps.get_model("comments", "Comment")
+
+    post, author = PostFactory(), UserFactory()
+    try:
+        Old = migrate(before)
+
+        def refused(reason):
+            return Old.objects.create(post_id=post.pk, author_id=author.pk, body="x", decision_reason=reason).pk
+
+        preset, words, free = refused("Doublon"), refused("Hors sujet — restez sur le thème"), refused("Trop long.")
+        New = migrate(after)
+        rows = {pk: New.objects.values_list("decision_preset", "decision_reason").get(pk=pk) for pk in (preset, words)}
+        assert rows == {preset: ("duplicate", ""), words: ("off_topic", "restez sur le thème")}
+        assert New.objects.values_list("decision_preset", "decision_reason").get(pk=free) == ("", "Trop long.")
+        Old = migrate(before)
+        assert Old.objects.get(pk=words).decision_reason == "Hors sujet — restez sur le thème"
+        assert Old.objects.get(pk=preset).decision_reason == "Doublon"
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
