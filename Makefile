@@ -58,6 +58,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=bench --ignore=
 messages: install
 	$(DEV) $(PY) manage.py makemessages -l en -l fr --no-obsolete $(MESSAGES_IGNORE)
 	$(PY) scripts/french-plurals locale/fr/LC_MESSAGES/django.po
+	$(PY) scripts/french-apostrophes $(PY)
 	$(DEV) $(PY) manage.py compilemessages -l en -l fr $(MESSAGES_IGNORE)
 
 clean:

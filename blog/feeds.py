@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Category, Post
+from markup.typography import typographize_text
 
 FEED_LENGTH = 20
 
@@ -44,7 +45,7 @@ class LatestPostsFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return typographize_text(item.title)
 
     def item_description(self, item):
         return item.body_html  # sanitized when the post was saved (markup.sanitize)

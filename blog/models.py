@@ -113,7 +113,7 @@ class Post(models.Model):
         HTML = "html", _("HTML (importé)")
 
     title = models.CharField(_("titre"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Partie de l'adresse du billet."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Partie de l’adresse du billet."))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name=_("auteur")
     )
@@ -148,20 +148,20 @@ class Post(models.Model):
         _("image de couverture"),
         upload_to=cover_upload_to,
         blank=True,
-        help_text=_("JPEG, PNG ou WebP. Réduite en plusieurs largeurs (WebP et JPEG) à l'enregistrement."),
+        help_text=_("JPEG, PNG ou WebP. Réduite en plusieurs largeurs (WebP et JPEG) à l’enregistrement."),
     )
     cover_alt = models.CharField(
-        _("texte alternatif de l'image"),
+        _("texte alternatif de l’image"),
         max_length=250,
         blank=True,
-        help_text=_("Obligatoire avec une image : ce qu'elle montre, pour qui ne la voit pas."),
+        help_text=_("Obligatoire avec une image : ce qu’elle montre, pour qui ne la voit pas."),
     )
     cover_renditions = models.JSONField(
-        _("déclinaisons de l'image"),
+        _("déclinaisons de l’image"),
         default=dict,
         blank=True,
         editable=False,
-        help_text=_("Les fichiers réduits de l'image de couverture, par format et par largeur."),
+        help_text=_("Les fichiers réduits de l’image de couverture, par format et par largeur."),
     )
     reading_minutes = models.PositiveSmallIntegerField(_("temps de lecture (minutes)"), default=1, editable=False)
     approved_comment_count = models.PositiveIntegerField(

@@ -12,7 +12,8 @@ Elsewhere (SQLite)
 
 Either way the excerpts are plain text escaped, in which only our own ``<mark>`` survives: the
 database marks matches with private-use characters that we turn into tags after escaping, and
-the result is sanitized once more. `comments.search` reuses these pieces for approved comments.
+the result is sanitized once more, then given the bodies' French typography (`markup.typography`:
+a « ? » stays with its word in an excerpt too). `comments.search` reuses these pieces for approved comments.
 """
 
 import html
@@ -29,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
+from markup.typography import typographize
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -163,7 +165,7 @@ def marked(text: str, *, from_html: bool = False) -> SafeString:
     if from_html:  # ts_headline ran over body_html with its tags stripped: entities remain
         text = html.unescape(text)
     out = escape(SPACES.sub(" ", text).strip()).replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(nh3.clean(out, tags={"mark"}, attributes={}))  # noqa: S308 — escaped, then only <mark> kept
+    return mark_safe(typographize(nh3.clean(out, tags={"mark"}, attributes={})))  # noqa: S308 — escaped, only <mark>
 
 
 # --- The fallback ------------------------------------------------------------------------------
@@ -201,11 +203,11 @@ def highlight(text: str, query: Query, *, length: int | None = None) -> SafeStri
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in query.stems) + r")\w*") if query.stems else None
     matches = list(pattern.finditer(folded)) if pattern else []
     if length is None or len(text) <= length:
-        return _marked_span(text, matches, 0, len(text))
+        return mark_safe(typographize(_marked_span(text, matches, 0, len(text))))  # noqa: S308 — escaped
     excerpt = " ".join(
         _marked_span(text, matches, start, end) for start, end in _excerpt_spans(text, matches, query, length)
     )
-    return mark_safe(excerpt.replace(" … … ", " … "))  # noqa: S308 — each span escaped
+    return mark_safe(typographize(excerpt.replace(" … … ", " … ")))  # noqa: S308 — each span escaped
 
 
 def _excerpt_spans(text: str, matches, query: Query, length: int) -> list[tuple[int, int]]:

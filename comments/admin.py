@@ -167,6 +167,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_details",
         "moderated_at",
         "moderated_by",
+        "decision_preset",
         "decision_reason",
     ]
     readonly_fields = fields

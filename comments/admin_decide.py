@@ -16,32 +16,24 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sanctions import redirect_back
 from comments import decisions
-
-REJECT_PRESETS = [
-    _("Hors sujet"),
-    _("Propos injurieux ou agressifs"),
-    _("Publicité ou spam déguisé"),
-    _("Données personnelles"),
-    _("Doublon"),
-]
+from comments.models import RefusalPreset
 
 
 class DecisionForm(forms.Form):
-    """What the decision buttons post: the decision, an optional reason (preset and/or words), where to go back."""
+    """What the decision buttons post: the decision, an optional reason (a preset's code and/or words), where to go
+    back. The preset is stored as its code and worded when shown, in the reader's language."""
 
     decision = forms.TypedChoiceField(
         choices=[(decision.name, decision.label) for decision in decisions.DECISIONS], coerce=decisions.BY_NAME.get
     )
-    preset = forms.ChoiceField(
-        label=_("Motif"), choices=[("", "—"), *((str(p), p) for p in REJECT_PRESETS)], required=False
-    )
+    preset = forms.ChoiceField(label=_("Motif"), choices=[("", "—"), *RefusalPreset.choices], required=False)
     reason = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
     next = forms.CharField(required=False)
 
-    def full_reason(self) -> str:
-        """The preset (for a refusal only) and the moderator's own words, joined."""
+    def reasons(self) -> dict:
+        """The preset (for a refusal only) and the moderator's own words, as `Decision.take` takes them."""
         preset = self.cleaned_data["preset"] if self.cleaned_data["decision"].is_refusal else ""
-        return " — ".join(part for part in (preset, self.cleaned_data["reason"].strip()) if part)
+        return {"preset": preset, "reason": self.cleaned_data["reason"].strip()}
 
 
 def panel(request, comment) -> dict:
@@ -51,7 +43,7 @@ def panel(request, comment) -> dict:
     return {
         "url": reverse("admin:comments_comment_decide", args=[comment.pk]),
         "next": f"{changelist}?{filters}" if filters else changelist,
-        "presets": REJECT_PRESETS,
+        "presets": RefusalPreset.choices,
         "decisions": decisions.DECISIONS,
     }
 
@@ -62,7 +54,7 @@ def take_posted(request, comment):
     if form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
-            decision.take(comment=comment, moderator=request.user, reason=form.full_reason())
+            decision.take(comment=comment, moderator=request.user, **form.reasons())
         except PermissionDenied as denied:
             messages.error(request, str(denied))
         else:

@@ -65,11 +65,15 @@ class Decision:
         """Refused or filed as spam: the admin's preset reasons apply."""
         return self.event != ModerationEvent.Action.APPROVED
 
-    def take(self, *, comment: Comment, moderator, reason: str = "") -> Comment:
-        """Call the service on `comment` as `moderator`; it checks the permission and writes the history."""
+    def take(self, *, comment: Comment, moderator, reason: str = "", preset: str = "") -> Comment:
+        """Call the service on `comment` as `moderator`; it checks the permission and writes the history.
+
+        `preset` (a `RefusalPreset` code) goes to a refusal only; `reason` is the moderator's own words."""
         service = getattr(import_module("comments.services"), self.service)
-        reason_kwarg = {"reason": reason} if self.takes_reason else {}
-        return service(comment=comment, moderator=moderator, **reason_kwarg, **self.options)
+        reason_kwargs = {"reason": reason} if self.takes_reason else {}
+        if self.takes_reason and self.is_refusal and preset:
+            reason_kwargs["preset"] = preset
+        return service(comment=comment, moderator=moderator, **reason_kwargs, **self.options)
 
 
 DECISIONS = (

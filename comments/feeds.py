@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.feeds import absolute
 from blog.models import Post
 from comments.search import searchable_comments
+from markup.typography import typographize_text
 
 FEED_LENGTH = 30
 
@@ -37,7 +38,8 @@ class LatestCommentsFeed(Feed):
         return self.comments(obj).select_related("author", "post").order_by("-created_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, item):
-        return _("%(name)s sur « %(title)s »") % {"name": item.author.public_name, "title": item.post.title}
+        title = _("%(name)s sur « %(title)s »") % {"name": item.author.public_name, "title": item.post.title}
+        return typographize_text(title)
 
     def item_description(self, item):
         return item.body_html  # sanitized and masked when saved (markup.render)

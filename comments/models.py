@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from comments.moderation import Reason
@@ -59,6 +61,17 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, author=user))
 
 
+class RefusalPreset(models.TextChoices):
+    """The reasons a moderator picks from a list to refuse a comment: stored as a code, worded when shown,
+    in the reader's language (the moderator's own words, beside it, stay as written)."""
+
+    OFF_TOPIC = "off_topic", _("Hors sujet")
+    ABUSIVE = "abusive", _("Propos injurieux ou agressifs")
+    ADVERTISING = "advertising", _("Publicité ou spam déguisé")
+    PERSONAL_DATA = "personal_data", _("Données personnelles")
+    DUPLICATE = "duplicate", _("Doublon")
+
+
 class Comment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
@@ -94,7 +107,16 @@ class Comment(models.Model):
         help_text=_("Par défaut, IBAN, cartes, téléphones et e-mails sont masqués pour les lecteurs."),
     )
     notify_replies = models.BooleanField(_("prévenir des réponses"), default=False)
-    decision_reason = models.CharField(_("motif de la décision"), max_length=300, blank=True)
+    decision_preset = models.CharField(
+        _("motif type"),
+        max_length=20,
+        blank=True,
+        choices=RefusalPreset,
+        help_text=_("Choisi dans la liste du modérateur ; montré à l’auteur dans sa langue."),
+    )
+    decision_reason = models.CharField(
+        _("motif de la décision"), max_length=300, blank=True, help_text=_("Les mots du modérateur, tels qu’écrits.")
+    )
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
     removed_at = models.DateTimeField(_("supprimé par son auteur le"), null=True, blank=True)
@@ -160,6 +182,12 @@ class Comment(models.Model):
         self.body_html = text.html
         self.link_domains = text.link_domains
         self._read_from = (self.body, not text.masked)
+
+    @property
+    def refusal_reason(self) -> str:
+        """What the author reads: the preset in the reader's language, then the moderator's words as written."""
+        preset = self.get_decision_preset_display() if self.decision_preset else ""
+        return " — ".join(part for part in (str(preset), self.decision_reason) if part)
 
     @property
     def is_pending(self) -> bool:
@@ -252,7 +280,9 @@ class ModerationEvent(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        return f"{self.get_action_display()} — {self.created_at:%Y-%m-%d %H:%M}"
+        # The site's time, as every time a person reads (the admin shows this beside `created_at`).
+        when = date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_action_display()} — {when}"
 
 
 class Report(models.Model):

@@ -61,6 +61,7 @@ def _comment_record(comment) -> dict:
             {"code": reason.code, "params": reason.params, "message": reason.message}
             for reason in comment.hold_reasons.all()
         ],
+        "decision_preset": comment.decision_preset,
         "decision_reason": comment.decision_reason,
         "created_at": _iso(comment.created_at),
         "edited_at": _iso(comment.edited_at),

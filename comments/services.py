@@ -27,7 +27,7 @@ from blog.models import Post
 from caching import counters
 from comments import moderation, notifications, selectors
 from comments.decisions import MODERATE_PERMISSION
-from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, Report
+from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, RefusalPreset, Report
 from markup.render import read_comment
 
 
@@ -263,8 +263,9 @@ def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: 
     return decided
 
 
-def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Refuse the comment (or only its pending edit); the author is told why. Trust is withdrawn."""
+def comment_reject(*, comment: Comment, moderator, reason: str = "", preset: str = "") -> Comment:
+    """Refuse the comment (or only its pending edit); the author is told why (`preset`, a `RefusalPreset`,
+    worded in their language; `reason`, the moderator's words). Trust is withdrawn."""
     _check_moderator(moderator)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -273,22 +274,25 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
             locked.pending_body = ""
             locked.moderated_at = timezone.now()
             locked.moderated_by = moderator
-            locked.decision_reason = reason[:300]
+            locked.decision_preset, locked.decision_reason = _preset(preset), reason[:300]
             locked.save()
             _set_hold_reasons(locked, [])
-            _log(locked, ModerationEvent.Action.REJECTED, moderator, reason or _("modification refusée"))
+            history = _decision_text(locked) or _("modification refusée")
+            _log(locked, ModerationEvent.Action.REJECTED, moderator, history)
             post_refresh_comments(post_id=locked.post_id)  # the « une modification attend » note goes
             decided = locked
         elif locked.status == Comment.Status.REJECTED:
             return locked
         else:
-            decided = _decide(locked, moderator, Comment.Status.REJECTED, ModerationEvent.Action.REJECTED, reason)
+            decided = _decide(
+                locked, moderator, Comment.Status.REJECTED, ModerationEvent.Action.REJECTED, reason, preset=preset
+            )
         _withdraw_trust(decided.author)
         transaction.on_commit(lambda: notifications.notify_comment_decided(decided))
     return decided
 
 
-def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> Comment:
+def comment_mark_spam(*, comment: Comment, moderator, reason: str = "", preset: str = "") -> Comment:
     """File the comment as spam: hidden, no e-mail to its author, trust withdrawn."""
     _check_moderator(moderator)
     with transaction.atomic():
@@ -296,7 +300,7 @@ def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> Comme
         if locked.status == Comment.Status.SPAM:
             return locked
         locked.pending_body = ""
-        decided = _decide(locked, moderator, Comment.Status.SPAM, ModerationEvent.Action.SPAM, reason)
+        decided = _decide(locked, moderator, Comment.Status.SPAM, ModerationEvent.Action.SPAM, reason, preset=preset)
         _withdraw_trust(decided.author)
     return decided
 
@@ -374,13 +378,13 @@ def _queue_in_transaction(notify) -> None:
         transaction.on_commit(notify)
 
 
-def _decide(comment: Comment, moderator, status: str, action: str, reason: str) -> Comment:
+def _decide(comment: Comment, moderator, status: str, action: str, reason: str, *, preset: str = "") -> Comment:
     comment.status = status
     comment.moderated_at = timezone.now()
     comment.moderated_by = moderator
-    comment.decision_reason = reason[:300]
+    comment.decision_preset, comment.decision_reason = _preset(preset), reason[:300]
     comment.save()
-    _log(comment, action, moderator, reason)
+    _log(comment, action, moderator, _decision_text(comment))
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=comment.moderated_at)
     post_refresh_comments(post_id=comment.post_id)
     return comment
@@ -413,6 +417,16 @@ def _set_hold_reasons(comment: Comment, reasons, *, created: bool = False) -> No
                 for position, reason in enumerate(reasons)
             ]
         )
+
+
+def _preset(code: str) -> str:
+    return code if code in RefusalPreset.values else ""
+
+
+def _decision_text(comment: Comment) -> str:
+    """The decision's reason as the history row keeps it: the preset in the site's language, then the words."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return comment.refusal_reason
 
 
 def _history_text(reasons) -> str:

@@ -129,3 +129,27 @@ def _last_char(raw: str, before: str) -> str:
 def typographize_text(text: str) -> str:
     """The same typography on plain text (a title): returns plain text, to be escaped where it is shown."""
     return _fix_node(text, "")
+
+
+_TAG_OR_BREAK = re.compile(r"<[^>]*>")
+_HEADINGS = re.compile(r"<h[1-6]\b[^>]*>.*?</h[1-6]>", re.S | re.I)
+_RUNS_OF_SPACE = re.compile(r"[ \t\r\n\f\v]+")  # not the no-break spaces: they hold a word and its « ? » together
+
+
+def _plain(fragment: str) -> str:
+    return _RUNS_OF_SPACE.sub(" ", html.unescape(_TAG_OR_BREAK.sub(" ", fragment))).strip()
+
+
+def plain_excerpt(fragment: str, words: int) -> str:
+    """The first `words` words of an HTML fragment's text, French typography kept: plain text, to be escaped.
+
+    The body's intertitles are left out (unless it has nothing else), the tags become spaces, the entities
+    are read, the spaces collapsed, then the typography made again on the cut text: a « ? » stays with its
+    word, as in the body it comes from.
+    """
+    fragment = fragment or ""
+    text = _plain(_HEADINGS.sub(" ", fragment)) or _plain(fragment)
+    cut = text.split(" ")
+    if len(cut) > words:
+        text = " ".join(cut[:words]).rstrip(",;:") + "…"
+    return typographize_text(text)

@@ -28,7 +28,7 @@ from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
-CATALOGUES = [LOCALE / "en", LOCALE / "fr", LOCALE / "overrides" / "fr"]
+CATALOGUES = [LOCALE / "en", LOCALE / "fr", LOCALE / "overrides" / "fr", LOCALE / "apostrophes" / "fr"]
 # What makemessages must not read: the same list as `make messages` in the Makefile.
 IGNORED = [".venv", "node_modules", "bench", "tests", "build", "staticfiles"]
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from blog import images
+from markup.typography import plain_excerpt, typographize_text
 
 register = template.Library()
 
@@ -61,14 +62,15 @@ def cover_url(post) -> str:
 
 
 @register.simple_tag
-def post_social_meta(post, description=""):
-    """OpenGraph meta tags and the JSON-LD BlogPosting of a post page."""
+def post_social_meta(post):
+    """OpenGraph meta tags and the JSON-LD BlogPosting of a post page, title and description typographized."""
     url = absolute(post.get_absolute_url())
+    title, description = typographize_text(post.title), plain_excerpt(post.body_html, 30)
     image = cover_url(post)
     meta = [
         ("og:type", "article"),
         ("og:site_name", "Causerie"),
-        ("og:title", post.title),
+        ("og:title", title),
         ("og:description", description),
         ("og:url", url),
         ("og:locale", "fr_FR"),  # the posts are written in French, whatever the interface's language
@@ -83,7 +85,7 @@ def post_social_meta(post, description=""):
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title,
+        "headline": title,
         "description": description,
         "url": url,
         "mainEntityOfPage": url,

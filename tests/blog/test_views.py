@@ -300,3 +300,59 @@ class TestQueryBudgets:
         with_30 = queries(client, url)
         print(f"{page}: {with_3} queries with 3 posts, {with_30} with 30")
         assert with_3 == with_30 <= ceiling
+
+
+from django.utils import translation  # noqa: E402
+
+from markup.typography import NNBSP  # noqa: E402
+
+
+class TestFrenchTypographyAndLanguage:
+    """Titles, excerpts and bodies keep the bodies' typography; in English pages they are marked lang="fr"."""
+
+    @pytest.fixture
+    def question(self, db):
+        return PostFactory(
+            title="Les banques : qu'en pensent-elles ?",
+            slug="question",
+            body="Vraiment ? Oui : « tout » l'hiver ! " + "mot " * 60,
+        )
+
+    def test_home_titles_and_excerpts_keep_the_typography(self, client, question):
+        html = client.get(reverse("blog:post_list")).content.decode()
+        assert f"Les banques{NNBSP}: qu’en pensent-elles{NNBSP}?" in html
+        assert f"Vraiment{NNBSP}? Oui{NNBSP}: «{NNBSP}tout{NNBSP}» l’hiver{NNBSP}!" in html
+        assert "Vraiment ?" not in html
+
+    def test_derived_texts_keep_it_too(self, client, question):
+        """The page's <title> and description, OpenGraph, JSON-LD and the feed's item title."""
+        page = client.get(question.get_absolute_url()).content.decode()
+        title = f"Les banques{NNBSP}: qu’en pensent-elles{NNBSP}?"
+        assert f"<title>{title} · Causerie</title>" in page
+        assert f'<meta property="og:title" content="{title}">' in page
+        assert f'"headline": "{title}"' in page.replace("\\u202f", NNBSP)
+        assert f'<meta name="description" content="Vraiment{NNBSP}? Oui{NNBSP}:' in page
+        assert f'<meta property="og:description" content="Vraiment{NNBSP}? Oui{NNBSP}:' in page
+        assert f"<title>{title}</title>" in client.get(reverse("blog:feed_rss")).content.decode()
+
+    def test_search_excerpts_keep_the_typography(self, client, question):
+        html = client.get(reverse("blog:search"), {"q": "hiver"}).content.decode()
+        assert f"Vraiment{NNBSP}? Oui{NNBSP}:" in html
+
+    def test_french_pages_carry_no_lang_on_the_content(self, client, question):
+        html = client.get(question.get_absolute_url()).content.decode()
+        assert 'lang="fr"' not in html.split("<main", 1)[1]
+
+    def test_english_pages_mark_the_french_content(self, client, question):
+        CommentFactory(post=question, body="Un avis.", status=Comment.Status.APPROVED)
+        question.comments_version += 1
+        question.save()
+        with translation.override("en"):
+            home, detail = reverse("blog:post_list"), question.get_absolute_url()
+        main = client.get(home).content.decode().split("<main", 1)[1]
+        assert '<h2 lang="fr"><a href' in main and '<p class="excerpt" lang="fr">' in main
+        page = client.get(detail).content.decode()
+        assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+        main = page.split("<main", 1)[1]
+        assert '<h1 lang="fr">' in main and '<div class="post-body" lang="fr">' in main
+        assert '<div class="comment-body" lang="fr">' in main

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comments import decisions, moderation
 from comments.admin_stats import CountCap, queue_health, short_duration
@@ -145,6 +145,21 @@ class TestModeratorsGroup:
         assert "Hors sujet" in html
         assert "Refusé" in html
         assert "Mina Modératrice" in html
+
+    def test_the_history_reads_every_time_in_the_sites_zone(self, client, moderator, pending_comment):
+        """10:43 UTC is 11:43 in Paris in December: the same event is never shown at both."""
+        from comments.models import ModerationEvent
+        from comments.services import comment_reject
+
+        comment_reject(comment=pending_comment, moderator=moderator, reason="Hors sujet")
+        at = datetime(2026, 12, 2, 10, 43, tzinfo=UTC)
+        ModerationEvent.objects.filter(comment=pending_comment).update(created_at=at)
+        Comment.objects.filter(pk=pending_comment.pk).update(created_at=at, moderated_at=at)
+        client.force_login(moderator)
+        html = client.get(reverse("admin:comments_comment_change", args=[pending_comment.pk])).content.decode()
+        assert "11:43" in html
+        assert "10:43" not in html
+        assert str(ModerationEvent.objects.filter(comment=pending_comment).first()).endswith("11:43")
 
     def test_index_shows_only_moderation_and_users(self, client, moderator):
         client.force_login(moderator)
@@ -411,13 +426,18 @@ class TestDecideUrl:
         assert not pending_comment.author.is_banned
         assert pending_comment.author.suspended_until is None
 
-    def test_reject_with_a_preset_stores_the_reason(self, client, moderator, pending_comment):
+    def test_reject_with_a_preset_stores_its_code(self, client, moderator, pending_comment):
         client.force_login(moderator)
-        client.post(reverse(DECIDE, args=[pending_comment.pk]), {"decision": "reject", "preset": "Hors sujet"})
+        client.post(reverse(DECIDE, args=[pending_comment.pk]), {"decision": "reject", "preset": "off_topic"})
         pending_comment.refresh_from_db()
         assert pending_comment.status == Comment.Status.REJECTED
-        assert pending_comment.decision_reason == "Hors sujet"
-        assert pending_comment.events.get(action="rejected").reason == "Hors sujet"
+        assert (pending_comment.decision_preset, pending_comment.decision_reason) == ("off_topic", "")
+        assert pending_comment.events.get(action="rejected").reason == "Hors sujet"  # the history, in French
+
+    def test_the_panel_offers_the_presets_by_code_in_the_moderators_language(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        html = client.get(reverse("admin:comments_comment_change", args=[pending_comment.pk])).content.decode()
+        assert '<option value="off_topic">Hors sujet</option>' in html
 
     def test_reject_with_free_text_stores_the_reason(self, client, moderator, pending_comment):
         client.force_login(moderator)
@@ -429,10 +449,13 @@ class TestDecideUrl:
 
     def test_preset_and_words_are_joined(self, client, moderator, pending_comment):
         client.force_login(moderator)
-        data = {"decision": "reject", "preset": "Données personnelles", "reason": "votre IBAN"}
+        data = {"decision": "reject", "preset": "personal_data", "reason": "votre IBAN"}
         client.post(reverse(DECIDE, args=[pending_comment.pk]), data)
         pending_comment.refresh_from_db()
-        assert pending_comment.decision_reason == "Données personnelles — votre IBAN"
+        assert pending_comment.decision_reason == "votre IBAN"
+        assert pending_comment.refusal_reason == "Données personnelles — votre IBAN"
+        with translation.override("en"):
+            assert pending_comment.refusal_reason == "Personal data — votre IBAN"  # the words stay as written
 
     def test_a_preset_not_offered_is_refused(self, client, moderator, pending_comment):
         client.force_login(moderator)
@@ -511,7 +534,7 @@ class TestCommentPage:
         assert "Rémi Rapporteur" in html
         assert "agressif" in html
         assert 'id="decide-panel"' in html
-        assert '<option value="Propos injurieux ou agressifs">' in html
+        assert '<option value="abusive">Propos injurieux ou agressifs</option>' in html
         assert 'id="sanction-panel"' in html
         assert 'value="suspend_30"' in html
 

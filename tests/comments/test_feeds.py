@@ -73,7 +73,7 @@ class TestCommentFeeds:
         entry = next(e for e in feed.entries if "Publié." in e.summary)
         comment = thread["approved"]
         assert entry.link == f"{SITE}{post.get_absolute_url()}#comment-{comment.pk}"
-        assert entry.title == f"{comment.author.display_name} sur « {post.title} »"
+        assert entry.title == f"{comment.author.display_name} sur «\u202f{post.title}\u202f»"  # French typography
         assert entry.author == comment.author.display_name
         assert comment.author.email not in response.content.decode()
 

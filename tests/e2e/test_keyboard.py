@@ -30,7 +30,8 @@ FOCUSED = f"""() => {{
 REACHABLE = f"""() => Array.from(
     document.querySelectorAll('a[href], button, input, textarea, select, summary, [tabindex]'))
   .filter(el => !el.disabled && el.type !== 'hidden' && el.tabIndex >= 0 && !el.closest('[aria-hidden=true]')
-                && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+                && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+                && !el.closest('details:not([open]) > :not(summary)'))  // a closed menu's links: its summary opens it
   .map({KEY})"""
 
 

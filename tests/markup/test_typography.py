@@ -198,3 +198,31 @@ class TestPlainText:
     def test_the_filter_is_idempotent_on_escaped_text(self):
         once = typographize_text("Quoi ? « Ça »")
         assert typographize_text(once) == once
+
+
+class TestPlainExcerpt:
+    def test_the_cut_keeps_the_typography_of_the_body(self):
+        from markup.typography import plain_excerpt
+
+        body = render_post("Vraiment ? Oui : « tout » l'hiver ! " + "mot " * 60)
+        excerpt = plain_excerpt(body, 6)  # « ? » and « : » are not words
+        assert excerpt == f"Vraiment{N}? Oui{N}: «{N}tout{N}» l’hiver{N}! mot mot…"
+
+    def test_tags_become_spaces_and_entities_are_read(self):
+        from markup.typography import plain_excerpt
+
+        assert (
+            plain_excerpt("<p>Banques &amp;<br>clients</p><p>et conseillers</p>", 45)
+            == "Banques & clients et conseillers"
+        )
+
+    def test_intertitles_are_left_out_unless_there_is_nothing_else(self):
+        from markup.typography import plain_excerpt
+
+        assert plain_excerpt("<h2>Un intertitre</h2><p>Le texte.</p>", 45) == "Le texte."
+        assert plain_excerpt("<h2>Un intertitre</h2>", 45) == "Un intertitre"
+
+    def test_a_short_body_is_whole(self):
+        from markup.typography import plain_excerpt
+
+        assert plain_excerpt("<p>Deux mots</p>", 45) == "Deux mots"
