@@ -203,6 +203,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Causerie] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# « Recevoir un code par e-mail »: a code sent to the address logs in (and proves the address).
+# Each code serves once, for 3 tries within 10 minutes (the mail goes through the task worker).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 
 # Avatars (accounts/services.py, through the imaging package): what an upload may weigh and hold.
 ACCOUNTS_AVATAR_MAX_BYTES = 5 * 1024 * 1024
@@ -224,6 +229,7 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    "request_login_code": "10/h/ip,3/15m/key",  # « Recevoir un code par e-mail »: per IP, per address
     "reset_password": "10/h/ip,3/h/key",
 }
 ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}

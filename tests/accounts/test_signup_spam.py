@@ -27,6 +27,7 @@ class TestRateLimits:
             "login_failed",
             "confirm_email",
             "reset_password",
+            "request_login_code",
         }
         assert "/key" in settings.ACCOUNT_RATE_LIMITS["login_failed"]  # per address
         assert "/ip" in settings.ACCOUNT_RATE_LIMITS["signup"]  # per IP
