@@ -214,8 +214,13 @@ ACCOUNTS_AVATAR_MAX_BYTES = 5 * 1024 * 1024
 ACCOUNTS_AVATAR_MAX_PIXELS = 25_000_000
 # Media files served by the app itself (development, tests); production serves them with nginx.
 ACCOUNTS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
-# Two-factor authentication (allauth.mfa): an app's code (TOTP) and single-use recovery codes.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication (allauth.mfa): an app's code (TOTP), passkeys, single-use recovery codes.
+# A passkey also logs in alone (no password); browsers allow it on https and on http://localhost.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey logins per IP (allauth's default, stated)
+# Sign-up with a passkey: routed and staged by accounts/urls.py and accounts/adapter.py, not by
+# MFA_PASSKEY_SIGNUP_ENABLED, which would demand confirming addresses by code instead of by link.
 MFA_TOTP_ISSUER = "Causerie"
 MFA_FORMS = {
     "authenticate": "accounts.mfa_forms.AuthenticateForm",
