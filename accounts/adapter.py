@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -46,3 +47,23 @@ def is_refused_email_domain(email: str) -> bool:
     domain = email.rpartition("@")[2].strip().rstrip(".").lower()
     refused = getattr(settings, "ACCOUNTS_REFUSED_EMAIL_DOMAINS", [])
     return any(domain == d or domain.endswith(f".{d}") for d in (r.lower().strip(".") for r in refused) if d)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Social and OpenID Connect logins (config/providers.py).
+
+    allauth already holds the rules that matter here (config/settings.py): an address counts as
+    verified only when the provider says so, and only such an address joins an existing account.
+    What Causerie adds: the sign-up form proposes the provider's name as the public name, to be
+    confirmed or changed (it passes the same checks as any display name).
+    """
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.display_name = " ".join(str(data.get("name") or "").split())[:50]
+        return user
+
+    def get_signup_form_initial_data(self, sociallogin) -> dict:
+        initial = super().get_signup_form_initial_data(sociallogin)
+        initial["display_name"] = sociallogin.user.display_name
+        return initial

@@ -23,6 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.providers import social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # each provider below shows only when its keys are set (config/providers.py)
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "blog",
     "comments",
@@ -94,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",  # see ACCOUNTS_STAFF_REQUIRE_MFA
+    "accounts.middleware.SocialCallbackRateLimitMiddleware",  # ACCOUNT_RATE_LIMITS["social_callback"]
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,9 +243,23 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
     "request_login_code": "10/h/ip,3/15m/key",  # « Recevoir un code par e-mail »: per IP, per address
+    "social_callback": "20/m/ip",  # returns from Google, GitHub, Microsoft, OpenID Connect (accounts/middleware.py)
     "reset_password": "10/h/ip,3/h/key",
 }
 ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
+
+# Social and OpenID Connect logins (allauth.socialaccount): providers from the environment only.
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+# The reader picks their public name (never the provider's real name without asking): no auto sign-up.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"  # an address counts only if the provider says it verified it
+# A login whose address the provider verified joins the account that has it; unverified, it does not:
+# the reader logs in to that account first and connects the provider from the account page.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider's button posts (CSRF), a link only shows it
+SOCIALACCOUNT_STORE_TOKENS = False  # we never call the providers' APIs afterwards
 # Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
 ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
 
