@@ -13,10 +13,18 @@ GitHub's verified addresses; Microsoft's never counts). docs/deploy.md lists the
 """
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 PROVIDERS = ("google", "github", "microsoft")
+# Where each provider's button sends the browser: the CSP's form-action must allow it (Chromium
+# applies form-action to the redirect that follows the button's POST).
+AUTHORIZE_ORIGINS = {
+    "google": "https://accounts.google.com",
+    "github": "https://github.com",
+    "microsoft": "https://login.microsoftonline.com",
+}
 OIDC_FIELDS = ("NAME", "SERVER_URL", "CLIENT_ID", "SECRET")
 
 
@@ -57,3 +65,16 @@ def social_providers(environ: Mapping[str, str]) -> dict:
     if oidc_ids:
         providers["openid_connect"] = {"APPS": [_oidc_app(environ, i) for i in oidc_ids]}
     return providers
+
+
+def authorize_origins(providers: dict) -> list[str]:
+    """The origins the configured providers' login pages live on, for the CSP's form-action.
+
+    An OpenID Connect provider's is its issuer's origin: its authorization endpoint is taken to be
+    on the same host, as with Keycloak, Authentik and the national providers.
+    """
+    origins = [AUTHORIZE_ORIGINS[name] for name in PROVIDERS if name in providers]
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parts = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return list(dict.fromkeys(origins))

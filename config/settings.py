@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.providers import social_providers
+from config.providers import authorize_origins, social_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -432,7 +432,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *authorize_origins(SOCIALACCOUNT_PROVIDERS)],  # the sign-in providers' pages
     "frame-ancestors": [CSP.NONE],
 }
 # Browser features the site never uses, denied to it and to anything it embeds.

@@ -6,8 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils.csp import CSP
 
-from config.providers import social_providers
+from config.providers import authorize_origins, social_providers
 
 ISSUER = "https://sso.example.org/realms/maison"
 ENVIRONMENT = {
@@ -84,6 +85,11 @@ def oidc(settings, monkeypatch):
     from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
     settings.SOCIALACCOUNT_PROVIDERS = social_providers(ENVIRONMENT)
+    # As config/settings.py computes it from the same providers at start-up.
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [CSP.SELF, *authorize_origins(settings.SOCIALACCOUNT_PROVIDERS)],
+    }
     provider = FakeProvider()
     monkeypatch.setattr(DefaultSocialAccountAdapter, "get_requests_session", lambda self: FakeSession(provider))
     return provider

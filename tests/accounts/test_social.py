@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import User
 from comments.models import Comment
-from config.providers import social_providers
+from config.providers import authorize_origins, social_providers
 from tests.factories import UserFactory
+from tests.social import ENVIRONMENT
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,19 @@ class TestConfiguration:
         assert providers["microsoft"]["APPS"][0]["settings"] == {"tenant": "common"}
         assert [app["provider_id"] for app in providers["openid_connect"]["APPS"]] == ["keycloak", "franceconnect"]
         assert not any("VERIFIED_EMAIL" in str(p) or "verified_email" in str(p) for p in providers.values())
+
+    def test_the_csp_lets_the_buttons_reach_the_configured_providers_only(self):
+        assert authorize_origins({}) == []
+        providers = social_providers(
+            {"SOCIALACCOUNT_GITHUB_CLIENT_ID": "gh", "SOCIALACCOUNT_GITHUB_SECRET": "s", **ENVIRONMENT}
+        )
+        assert authorize_origins(providers) == ["https://github.com", "https://sso.example.org"]
+
+    def test_the_login_page_s_csp_names_the_provider(self, client, oidc):
+        assert (
+            "form-action 'self' https://sso.example.org;"
+            in client.get(reverse("account_login"))["Content-Security-Policy"]
+        )
 
     @pytest.mark.parametrize(
         "environ",
@@ -182,7 +196,8 @@ class TestConnectedAccounts:
         user.save()
         account = self.connect(user)
         client.force_login(user)
-        client.post(reverse("socialaccount_connections"), {"account": account.pk})
+        response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+        assert response.context["form"].errors  # no password: this provider is the last way in
         assert SocialAccount.objects.filter(pk=account.pk).exists()
 
     def test_in_the_export(self, oidc, reader):
