@@ -2,6 +2,7 @@
 
 import re
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -36,6 +37,15 @@ class TestLoginByCode:
         assert not logged_in(client)
         client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[0])})
         assert int(client.session["_auth_user_id"]) == reader.pk
+
+    def test_the_code_brings_the_reader_back_to_the_post(self, client, reader, post):
+        back = post.get_absolute_url() + "#commenter"
+        login = client.get(reverse("account_login"), {"next": back}).text
+        assert f"{reverse('account_request_login_code')}?next=" in login
+        query = "?" + urlencode({"next": back})
+        client.post(reverse("account_request_login_code") + query, {"email": reader.email})
+        response = client.post(reverse("account_confirm_login_code") + query, {"code": code_in(mail.outbox[0])})
+        assert response.url == back
 
     def test_a_code_serves_once(self, client, reader):
         request_code(client, reader.email)

@@ -42,7 +42,8 @@ def test_a_reader_signs_up_with_a_passkey_comments_logs_in_with_it_and_removes_i
     authenticator = virtual_authenticator(page)
 
     # 1. Sign-up: a name and an address, then the passkey instead of a password.
-    page.goto(f"{live_server.url}/comptes/signup/")
+    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    page.get_by_role("link", name="créez un compte").click()
     page.get_by_role("link", name="S’inscrire avec une clé d’accès, sans mot de passe").click()
     page.get_by_label("Nom affiché").fill("Jeanne Dupont")
     page.get_by_label("Adresse e-mail").fill("jeanne@example.org")
@@ -68,7 +69,8 @@ def test_a_reader_signs_up_with_a_passkey_comments_logs_in_with_it_and_removes_i
     expect(page.locator("h1")).to_have_text("Double authentification")
     page.get_by_role("button", name="Utiliser une clé d’accès").click()
     expect(page.locator(".whoami")).to_contain_text("Jeanne Dupont")
-    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    # Back on the post's form: 7 clicks, 2 passkey gestures and 2 fields since the post page (README).
+    expect(page).to_have_url(re.compile(re.escape(post.get_absolute_url()) + "#commenter$"))
     page.get_by_label("Votre commentaire").fill("Une clé d’accès, et me voilà : plus simple qu’un mot de passe.")
     page.get_by_role("button", name="Envoyer pour modération").click()
     expect(page.locator(".comment-pending")).to_contain_text("plus simple qu’un mot de passe")
