@@ -1,6 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -8,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from accounts.tasks import enqueue_email
 
-PASSKEY_SIGNUP_STAGE = "allauth.mfa.webauthn.stages.PasskeySignupStage"
-EMAIL_VERIFICATION_STAGE = "allauth.account.stages.EmailVerificationStage"
-
 
 class AccountAdapter(DefaultAccountAdapter):
+    PASSKEY_SIGNUP_STAGE = "allauth.mfa.webauthn.stages.PasskeySignupStage"
+    EMAIL_VERIFICATION_STAGE = "allauth.account.stages.EmailVerificationStage"
+
     def get_login_stages(self) -> list[str]:
         """allauth's stages, with a passkey sign-up creating its passkey before the address is checked.
 
@@ -20,8 +19,8 @@ class AccountAdapter(DefaultAccountAdapter):
         session (MFA_PASSKEY_SIGNUP_ENABLED demands it). Here the passkey is made first, then the link is
         sent as for any sign-up: the reader may open it in any browser and log in with the passkey after.
         """
-        stages = [stage for stage in super().get_login_stages() if stage != PASSKEY_SIGNUP_STAGE]
-        stages.insert(stages.index(EMAIL_VERIFICATION_STAGE), PASSKEY_SIGNUP_STAGE)
+        stages = [stage for stage in super().get_login_stages() if stage != self.PASSKEY_SIGNUP_STAGE]
+        stages.insert(stages.index(self.EMAIL_VERIFICATION_STAGE), self.PASSKEY_SIGNUP_STAGE)
         return stages
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -47,23 +46,3 @@ def is_refused_email_domain(email: str) -> bool:
     domain = email.rpartition("@")[2].strip().rstrip(".").lower()
     refused = getattr(settings, "ACCOUNTS_REFUSED_EMAIL_DOMAINS", [])
     return any(domain == d or domain.endswith(f".{d}") for d in (r.lower().strip(".") for r in refused) if d)
-
-
-class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Social and OpenID Connect logins (config/providers.py).
-
-    allauth already holds the rules that matter here (config/settings.py): an address counts as
-    verified only when the provider says so, and only such an address joins an existing account.
-    What Causerie adds: the sign-up form proposes the provider's name as the public name, to be
-    confirmed or changed (it passes the same checks as any display name).
-    """
-
-    def populate_user(self, request, sociallogin, data):
-        user = super().populate_user(request, sociallogin, data)
-        user.display_name = " ".join(str(data.get("name") or "").split())[:50]
-        return user
-
-    def get_signup_form_initial_data(self, sociallogin) -> dict:
-        initial = super().get_signup_form_initial_data(sociallogin)
-        initial["display_name"] = sociallogin.user.display_name
-        return initial

@@ -250,7 +250,7 @@ ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
 
 # Social and OpenID Connect logins (allauth.socialaccount): providers from the environment only.
 SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
-SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
 # The reader picks their public name (never the provider's real name without asking): no auto sign-up.
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"  # an address counts only if the provider says it verified it

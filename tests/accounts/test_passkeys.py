@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
-from accounts.adapter import EMAIL_VERIFICATION_STAGE, PASSKEY_SIGNUP_STAGE, AccountAdapter
+from accounts.adapter import AccountAdapter
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,9 @@ class TestPasskeyPages:
 class TestPasskeySignupStages:
     def test_the_passkey_is_made_before_the_address_is_checked(self):
         stages = AccountAdapter().get_login_stages()
-        assert stages.index(PASSKEY_SIGNUP_STAGE) == stages.index(EMAIL_VERIFICATION_STAGE) - 1
-        assert stages.count(PASSKEY_SIGNUP_STAGE) == 1
+        passkey, verification = AccountAdapter.PASSKEY_SIGNUP_STAGE, AccountAdapter.EMAIL_VERIFICATION_STAGE
+        assert stages.index(passkey) == stages.index(verification) - 1
+        assert stages.count(passkey) == 1
 
     def test_a_passkey_sign_up_creates_no_password_then_asks_for_the_passkey(self, client):
         response = client.post(
