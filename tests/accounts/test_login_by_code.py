@@ -2,12 +2,17 @@
 
 import re
 import time
+import uuid
 from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +111,16 @@ class TestLoginCodeLimits:
         assert reader.email not in [m.to[0] for m in mail.outbox]  # the eleventh request sent nothing
         assert request_code(Client(REMOTE_ADDR="198.51.100.20"), reader.email).status_code == 302
         assert mail.outbox[-1].to == [reader.email]
+
+
+class TestSanctionsHold:
+    def test_a_banned_reader_logging_in_by_code_still_cannot_comment(self, client, post):
+        banned = UserFactory(banned_at=timezone.now())
+        request_code(client, banned.email)
+        client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[0])})
+        assert int(client.session["_auth_user_id"]) == banned.pk
+        response = client.post(
+            reverse("comments:create", args=[post.pk]), {"body": "Me revoilà.", "submission_key": uuid.uuid4()}
+        )
+        assert response.status_code == 403
+        assert not Comment.objects.exists()
