@@ -12,7 +12,8 @@ run: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_articles
 	$(DEV) $(PY) manage.py create_demo_moderator
-	@echo "Causerie: http://127.0.0.1:8000  (e-mails are printed below; Ctrl-C stops)"
+	@$(DEV) $(PY) manage.py sign_in_ways
+	@echo "Causerie: http://localhost:8000  (e-mails are printed below; Ctrl-C stops)"
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite (unit, views, browser); under CI=true, on SQLite and then PostgreSQL

@@ -11,6 +11,20 @@ from accounts.tasks import enqueue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    PASSKEY_SIGNUP_STAGE = "allauth.mfa.webauthn.stages.PasskeySignupStage"
+    EMAIL_VERIFICATION_STAGE = "allauth.account.stages.EmailVerificationStage"
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with a passkey sign-up creating its passkey before the address is checked.
+
+        allauth puts that stage last, so it only works when addresses are confirmed by code in the same
+        session (MFA_PASSKEY_SIGNUP_ENABLED demands it). Here the passkey is made first, then the link is
+        sent as for any sign-up: the reader may open it in any browser and log in with the passkey after.
+        """
+        stages = [stage for stage in super().get_login_stages() if stage != self.PASSKEY_SIGNUP_STAGE]
+        stages.insert(stages.index(self.EMAIL_VERIFICATION_STAGE), self.PASSKEY_SIGNUP_STAGE)
+        return stages
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's e-mail now, deliver it through the task worker."""
         request = allauth_context.request

@@ -1,3 +1,4 @@
+from allauth.core.internal import ratelimit
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
@@ -36,3 +37,26 @@ class StaffMFAMiddleware:
         if user is None or not user.is_authenticated or not user.is_staff:
             return False
         return not is_mfa_enabled(user)
+
+
+class SocialCallbackRateLimitMiddleware:
+    """The providers' callbacks (``…/login/callback/``), counted per IP like allauth's other doors.
+
+    allauth limits logins, codes and passkeys itself, not the social callbacks: this counts them under
+    ACCOUNT_RATE_LIMITS["social_callback"], in the same cache and by the same client address.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if not (match and match.url_name and match.url_name.endswith("_callback")):
+            return None
+        if not view_func.__module__.startswith("allauth.socialaccount."):
+            return None
+        usage = ratelimit.consume(request, app="allauth.account", action="social_callback", limit_get=True)
+        return None if usage else ratelimit.respond_429(request)

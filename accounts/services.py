@@ -183,6 +183,7 @@ def user_export_data(*, user) -> dict:
     """Everything the site holds about `user`, for « Télécharger mes données » (JSON-serialisable)."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
 
     data = {
         "format": "causerie-export/1",
@@ -208,6 +209,10 @@ def user_export_data(*, user) -> dict:
             "two_factor_methods": [
                 {"type": a.type, "created_at": a.created_at.isoformat()}
                 for a in Authenticator.objects.filter(user=user).order_by("pk")
+            ],
+            "connected_accounts": [
+                {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
+                for a in SocialAccount.objects.filter(user=user).order_by("pk")
             ],
         },
     }

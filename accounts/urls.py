@@ -1,8 +1,17 @@
+from allauth.account.views import signup_by_passkey
+from allauth.mfa.webauthn.views import signup_webauthn
 from django.urls import path
 
 from accounts import views
 
 app_name = "accounts"
+
+# Sign-up with a passkey: allauth's own views, under the names its templates reverse (its URLs only
+# route them with MFA_PASSKEY_SIGNUP_ENABLED; see config/settings.py and accounts/adapter.py).
+allauth_urlpatterns = [
+    path("signup/passkey/", signup_by_passkey, name="account_signup_by_passkey"),
+    path("2fa/webauthn/signup/", signup_webauthn, name="mfa_signup_webauthn"),
+]
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),

@@ -23,6 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.providers import authorize_origins, social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +75,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # each provider below shows only when its keys are set (config/providers.py)
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "blog",
     "comments",
@@ -95,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",  # see ACCOUNTS_STAFF_REQUIRE_MFA
+    "accounts.middleware.SocialCallbackRateLimitMiddleware",  # ACCOUNT_RATE_LIMITS["social_callback"]
     "transfer.middleware.OldAddressMiddleware",  # an imported blog's old links answer 301
 ]
 
@@ -205,14 +213,24 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Causerie] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# « Recevoir un code par e-mail »: a code sent to the address logs in (and proves the address).
+# Each code serves once, for 3 tries within 10 minutes (the mail goes through the task worker).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 
 # Avatars (accounts/services.py, through the imaging package): what an upload may weigh and hold.
 ACCOUNTS_AVATAR_MAX_BYTES = 5 * 1024 * 1024
 ACCOUNTS_AVATAR_MAX_PIXELS = 25_000_000
 # Media files served by the app itself (development, tests); production serves them with nginx.
 ACCOUNTS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
-# Two-factor authentication (allauth.mfa): an app's code (TOTP) and single-use recovery codes.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication (allauth.mfa): an app's code (TOTP), passkeys, single-use recovery codes.
+# A passkey also logs in alone (no password); browsers allow it on https and on http://localhost.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}  # passkey logins per IP (allauth's default, stated)
+# Sign-up with a passkey: routed and staged by accounts/urls.py and accounts/adapter.py, not by
+# MFA_PASSKEY_SIGNUP_ENABLED, which would demand confirming addresses by code instead of by link.
 MFA_TOTP_ISSUER = "Causerie"
 MFA_FORMS = {
     "authenticate": "accounts.mfa_forms.AuthenticateForm",
@@ -226,9 +244,24 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    "request_login_code": "10/h/ip,3/15m/key",  # « Recevoir un code par e-mail »: per IP, per address
+    "social_callback": "20/m/ip",  # returns from Google, GitHub, Microsoft, OpenID Connect (accounts/middleware.py)
     "reset_password": "10/h/ip,3/h/key",
 }
 ACCOUNT_FORMS = {"signup": "accounts.signup.HoneypotSignupForm"}
+
+# Social and OpenID Connect logins (allauth.socialaccount): providers from the environment only.
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+# The reader picks their public name (never the provider's real name without asking): no auto sign-up.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"  # an address counts only if the provider says it verified it
+# A login whose address the provider verified joins the account that has it; unverified, it does not:
+# the reader logs in to that account first and connects the provider from the account page.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider's button posts (CSRF), a link only shows it
+SOCIALACCOUNT_STORE_TOKENS = False  # we never call the providers' APIs afterwards
 # Comma-separated; a domain refuses its sub-domains too (e.g. "mailinator.com,yopmail.com").
 ACCOUNTS_REFUSED_EMAIL_DOMAINS = [d.lower().strip(".") for d in env_list("ACCOUNTS_REFUSED_EMAIL_DOMAINS")]
 
@@ -405,7 +438,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *authorize_origins(SOCIALACCOUNT_PROVIDERS)],  # the sign-in providers' pages
     "frame-ancestors": [CSP.NONE],
 }
 # Browser features the site never uses, denied to it and to anything it embeds.

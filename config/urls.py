@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 
+from accounts.urls import allauth_urlpatterns
 from accounts.views import serve_media
 from blog.sitemaps import SITEMAPS
 from blog.views import robots_txt
@@ -33,6 +34,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
+    path("comptes/", include(allauth_urlpatterns)),  # allauth's names, outside the accounts namespace
     path("commentaires/", include("comments.urls")),
     path("", include("blog.urls")),
     prefix_default_language=False,

@@ -7,7 +7,8 @@ from django.utils import timezone, translation
 
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
-pytest_plugins = ["tests.browser"]  # the Chromium fixtures, shared by tests/e2e, tests/security and tests/config
+# The Chromium fixtures, shared by tests/e2e, tests/security and tests/config; the stand-in OpenID Connect provider.
+pytest_plugins = ["tests.browser", "tests.social"]
 
 
 @pytest.fixture

@@ -41,7 +41,8 @@ def activate_totp(client) -> str:
 
 class TestSettings:
     def test_types(self, settings):
-        assert settings.MFA_SUPPORTED_TYPES == ["totp", "recovery_codes"]
+        assert settings.MFA_SUPPORTED_TYPES == ["totp", "webauthn", "recovery_codes"]
+        assert settings.MFA_PASSKEY_LOGIN_ENABLED
 
     def test_admin_login_goes_through_allauth(self, client):
         response = client.get("/admin/login/")

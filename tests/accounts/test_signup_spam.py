@@ -27,6 +27,8 @@ class TestRateLimits:
             "login_failed",
             "confirm_email",
             "reset_password",
+            "request_login_code",
+            "social_callback",
         }
         assert "/key" in settings.ACCOUNT_RATE_LIMITS["login_failed"]  # per address
         assert "/ip" in settings.ACCOUNT_RATE_LIMITS["signup"]  # per IP

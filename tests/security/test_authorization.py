@@ -8,16 +8,22 @@ token, as the page's form would), then the database (or the page) is checked.
 Roles: the comment's `author` is a verified reader who wrote the target comments;
 `verified` is another verified reader; `banned` and `suspended` are verified readers
 under a sanction; `moderator` is staff in the « Modérateurs » group; `superuser` has
-every right.
+every right. `by_passkey`, `by_code` and `by_provider` are verified readers logged in by
+those ways rather than by the test client's force_login (see `log_in_by`): the way in
+changes nothing of what a reader may do.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import signing
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,40 +35,43 @@ from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserF
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "unverified", "verified", "banned", "suspended", "moderator", "author", "superuser"]
+ROLES = [
+    "anonymous", "unverified", "verified", "banned", "suspended", "moderator", "author", "superuser",
+    "by_passkey", "by_code", "by_provider",
+]  # fmt: skip
 
 # fmt: off
 MATRIX = [
-    # action                 anonymous unverified verified banned  suspended moderator author  superuser
-    ("read_post",            "200+",   "200+",    "200+",  "200+", "200+",   "200+",   "200+", "200+"),
-    ("read_pending",         "200-",   "200-",    "200-",  "200-", "200-",   "200-",   "200+", "200-"),
-    ("comment",              "403-",   "403-",    "302+",  "403-", "403-",   "302+",   "302+", "302+"),
-    ("reply",                "403-",   "403-",    "302+",  "403-", "403-",   "302+",   "302+", "302+"),
-    ("edit",                 "302-",   "404-",    "404-",  "404-", "404-",   "404-",   "302+", "404-"),
-    ("edit_form",            "302-",   "404-",    "404-",  "404-", "404-",   "404-",   "200+", "404-"),
-    ("delete",               "302-",   "404-",    "404-",  "404-", "404-",   "404-",   "302+", "404-"),
-    ("report",               "302-",   "403-",    "302+",  "403-", "403-",   "302+",   "403-", "302+"),
-    ("report_pending",       "302-",   "404-",    "404-",  "404-", "404-",   "404-",   "404-", "404-"),
-    ("my_comments",          "302-",   "200-",    "200-",  "200-", "200-",   "200-",   "200+", "200-"),
-    ("admin_approve",        "302-",   "302-",    "302-",  "302-", "302-",   "302+",   "302-", "302+"),
-    ("admin_reject",         "302-",   "302-",    "302-",  "302-", "302-",   "302+",   "302-", "302+"),
-    ("admin_bulk_approve",   "302-",   "302-",    "302-",  "302-", "302-",   "302+",   "302-", "302+"),
-    ("admin_ban",            "302-",   "302-",    "302-",  "302-", "302-",   "302+",   "302-", "302+"),
-    ("admin_ban_staff",      "302-",   "302-",    "302-",  "302-", "302-",   "302-",   "302-", "302-"),
-    ("admin_index",          "302-",   "302-",    "302-",  "302-", "302-",   "200+",   "302-", "200+"),
-    ("admin_comment_queue",  "302-",   "302-",    "302-",  "302-", "302-",   "200+",   "302-", "200+"),
-    ("admin_comment_page",   "302-",   "302-",    "302-",  "302-", "302-",   "200+",   "302-", "200+"),
-    ("admin_users",          "302-",   "302-",    "302-",  "302-", "302-",   "200+",   "302-", "200+"),
-    ("admin_posts",          "302-",   "302-",    "302-",  "302-", "302-",   "403-",   "302-", "200+"),
-    ("admin_groups",         "302-",   "302-",    "302-",  "302-", "302-",   "403-",   "302-", "200+"),
-    ("link_view",            "200-",   "200-",    "200-",  "200-", "200-",   "200-",   "200-", "200-"),
-    ("link_approve",         "200+",   "200+",    "200+",  "200+", "200+",   "200+",   "200+", "200+"),
-    ("link_tampered",        "400-",   "400-",    "400-",  "400-", "400-",   "400-",   "400-", "400-"),
-    ("link_to_non_moderator","403-",   "403-",    "403-",  "403-", "403-",   "403-",   "403-", "403-"),
-    ("preferences",          "302-",   "200+",    "200+",  "200+", "200+",   "200+",   "200+", "200+"),
-    ("profile_of_another",   "200+",   "200+",    "200+",  "200+", "200+",   "200+",   "200+", "200+"),
-    ("export",               "302-",   "200+",    "200+",  "200+", "200+",   "200+",   "200+", "200+"),
-    ("account_deletion",     "302-",   "302+",    "302+",  "302+", "302+",   "302-",   "302+", "302-"),
+    # action                 anon    unverif verif   banned  suspend moder   author  super   passkey code    provider
+    ("read_post",           "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+"),
+    ("read_pending",        "200-", "200-", "200-", "200-", "200-", "200-", "200+", "200-", "200-", "200-", "200-"),
+    ("comment",             "403-", "403-", "302+", "403-", "403-", "302+", "302+", "302+", "302+", "302+", "302+"),
+    ("reply",               "403-", "403-", "302+", "403-", "403-", "302+", "302+", "302+", "302+", "302+", "302+"),
+    ("edit",                "302-", "404-", "404-", "404-", "404-", "404-", "302+", "404-", "404-", "404-", "404-"),
+    ("edit_form",           "302-", "404-", "404-", "404-", "404-", "404-", "200+", "404-", "404-", "404-", "404-"),
+    ("delete",              "302-", "404-", "404-", "404-", "404-", "404-", "302+", "404-", "404-", "404-", "404-"),
+    ("report",              "302-", "403-", "302+", "403-", "403-", "302+", "403-", "302+", "302+", "302+", "302+"),
+    ("report_pending",      "302-", "404-", "404-", "404-", "404-", "404-", "404-", "404-", "404-", "404-", "404-"),
+    ("my_comments",         "302-", "200-", "200-", "200-", "200-", "200-", "200+", "200-", "200-", "200-", "200-"),
+    ("admin_approve",       "302-", "302-", "302-", "302-", "302-", "302+", "302-", "302+", "302-", "302-", "302-"),
+    ("admin_reject",        "302-", "302-", "302-", "302-", "302-", "302+", "302-", "302+", "302-", "302-", "302-"),
+    ("admin_bulk_approve",  "302-", "302-", "302-", "302-", "302-", "302+", "302-", "302+", "302-", "302-", "302-"),
+    ("admin_ban",           "302-", "302-", "302-", "302-", "302-", "302+", "302-", "302+", "302-", "302-", "302-"),
+    ("admin_ban_staff",     "302-", "302-", "302-", "302-", "302-", "302-", "302-", "302-", "302-", "302-", "302-"),
+    ("admin_index",         "302-", "302-", "302-", "302-", "302-", "200+", "302-", "200+", "302-", "302-", "302-"),
+    ("admin_comment_queue", "302-", "302-", "302-", "302-", "302-", "200+", "302-", "200+", "302-", "302-", "302-"),
+    ("admin_comment_page",  "302-", "302-", "302-", "302-", "302-", "200+", "302-", "200+", "302-", "302-", "302-"),
+    ("admin_users",         "302-", "302-", "302-", "302-", "302-", "200+", "302-", "200+", "302-", "302-", "302-"),
+    ("admin_posts",         "302-", "302-", "302-", "302-", "302-", "403-", "302-", "200+", "302-", "302-", "302-"),
+    ("admin_groups",        "302-", "302-", "302-", "302-", "302-", "403-", "302-", "200+", "302-", "302-", "302-"),
+    ("link_view",           "200-", "200-", "200-", "200-", "200-", "200-", "200-", "200-", "200-", "200-", "200-"),
+    ("link_approve",        "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+"),
+    ("link_tampered",       "400-", "400-", "400-", "400-", "400-", "400-", "400-", "400-", "400-", "400-", "400-"),
+    ("link_to_non_moderator","403-", "403-", "403-", "403-", "403-", "403-", "403-", "403-", "403-", "403-", "403-"),
+    ("preferences",         "302-", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+"),
+    ("profile_of_another",  "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+"),
+    ("export",              "302-", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+", "200+"),
+    ("account_deletion",    "302-", "302+", "302+", "302+", "302+", "302-", "302+", "302-", "302+", "302+", "302+"),
 ]
 # fmt: on
 
@@ -107,6 +116,9 @@ def world(settings):
         "moderator": moderator,
         "author": author,
         "superuser": _superuser(),
+        "by_passkey": UserFactory(),
+        "by_code": UserFactory(),
+        "by_provider": UserFactory(),
     }
     return World(post, author, approved, pending, moderator, users)
 
@@ -124,9 +136,39 @@ def csrf_client(user, *, with_token: bool = True) -> Client:
     return client
 
 
-def fresh_client(user) -> Client:
+WAYS_IN = {"by_passkey", "by_code", "by_provider"}
+
+
+def log_in_by(way: str, user, request) -> Client:
+    """A CSRF-enforcing client logged in through allauth's own views, by a passkey, a code or a provider.
+
+    The passkey's signature check is stubbed (the ceremony itself runs in Chromium, tests/e2e/test_passkeys.py);
+    the provider is the in-process OpenID Connect stand-in (tests/social.py), vouching for the address.
+    """
+    client = csrf_client(None)
+    if way == "by_code":
+        post(client, reverse("account_request_login_code"), {"email": user.email})
+        code = re.search(r"Causerie : (\S+)", mail.outbox[-1].body).group(1)
+        post(client, reverse("account_confirm_login_code"), {"code": code})
+    elif way == "by_provider":
+        oidc = request.getfixturevalue("oidc")
+        oidc.claims = {"sub": f"sujet-{user.pk}", "email": user.email, "email_verified": True}
+        start = post(client, reverse("openid_connect_login", kwargs={"provider_id": "maison"}))
+        state = parse_qs(urlsplit(start.url).query)["state"][0]
+        client.get(reverse("openid_connect_callback", kwargs={"provider_id": "maison"}), {"code": "c", "state": state})
+    else:
+        passkey = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={})
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setattr(AuthenticateWebAuthnForm, "clean_credential", lambda form: passkey)
+        post(client, reverse("mfa_login_webauthn"), {"credential": '{"id": "cle-virtuelle"}'})
+    assert int(client.session["_auth_user_id"]) == user.pk, f"{way}: not logged in"
+    client.proof_token = client.cookies["csrftoken"].value  # logging in rotates the token
+    return client
+
+
+def fresh_client(user, client=None) -> Client:
     """A client that has just confirmed its password on allauth's reauthentication form (export, deletion)."""
-    client = csrf_client(user)
+    client = client or csrf_client(user)
     if user is not None:
         post(client, reverse("account_reauthenticate"), {"password": "motdepasse-solide-42"})
         client.proof_token = client.cookies["csrftoken"].value  # logging in rotates the token
@@ -291,10 +333,12 @@ class TestMatrix:
         assert all(len(row) == len(ROLES) + 1 for row in MATRIX)
 
     @pytest.mark.parametrize(("action", "role", "expected"), list(_cells()))
-    def test_cell(self, world, action, role, expected):
+    def test_cell(self, world, action, role, expected, request):
         send, effect = ACTIONS[action]
         user = world.users[role]
-        client = fresh_client(user) if action in FRESH_LOGIN else csrf_client(user)
+        client = log_in_by(role, user, request) if role in WAYS_IN else csrf_client(user)
+        if action in FRESH_LOGIN:
+            client = fresh_client(user, client)
         response = send(client, world)
         got = f"{response.status_code}{'+' if effect(world, response) else '-'}"
         assert got == expected, f"{action} as {role}: got {got}, expected {expected}"

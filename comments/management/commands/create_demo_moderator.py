@@ -26,4 +26,4 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True})
         verb = "created" if created else "reset"
         self.stdout.write(self.style.SUCCESS(f"Demo moderator {verb} (development only):"))
-        self.stdout.write(f"  admin:    http://127.0.0.1:8000/admin/\n  e-mail:   {DEMO_EMAIL}\n  password: {password}")
+        self.stdout.write(f"  admin:    http://localhost:8000/admin/\n  e-mail:   {DEMO_EMAIL}\n  password: {password}")

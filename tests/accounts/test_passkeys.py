@@ -1,0 +1,68 @@
+"""Passkeys (allauth's WebAuthn): the pages and the sign-up's stages. The ceremony itself runs in Chromium
+with a virtual authenticator (tests/e2e/test_passkeys.py)."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.urls import reverse
+
+from accounts.adapter import AccountAdapter
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+class TestPasskeyPages:
+    def test_the_login_page_offers_a_passkey(self, client):
+        html = client.get(reverse("account_login")).text
+        assert 'id="passkey_login"' in html
+        assert 'action="/comptes/2fa/webauthn/login/"' in html
+
+    def test_the_sign_up_page_offers_a_passkey(self, client):
+        html = client.get(reverse("account_signup")).text
+        assert reverse("account_signup_by_passkey") in html
+
+    def test_the_passkey_sign_up_asks_no_password_and_hides_the_honeypot(self, client):
+        response = client.get(reverse("account_signup_by_passkey"))
+        form = response.context["form"]
+        assert "password1" not in form.fields
+        assert {"display_name", "email", "site_web"} <= set(form.fields)
+        assert '<div class="hp" aria-hidden="true">' in response.text
+
+    def test_the_account_page_lists_passkeys(self, client, reader):
+        client.force_login(reader)
+        assert "Aucune clé d’accès pour l’instant." in client.get(reverse("mfa_index")).text
+        assert "Aucune clé d’accès pour l’instant." in client.get(reverse("mfa_list_webauthn")).text
+
+
+class TestPasskeySignupStages:
+    def test_the_passkey_is_made_before_the_address_is_checked(self):
+        stages = AccountAdapter().get_login_stages()
+        passkey, verification = AccountAdapter.PASSKEY_SIGNUP_STAGE, AccountAdapter.EMAIL_VERIFICATION_STAGE
+        assert stages.index(passkey) == stages.index(verification) - 1
+        assert stages.count(passkey) == 1
+
+    def test_a_passkey_sign_up_creates_no_password_then_asks_for_the_passkey(self, client):
+        response = client.post(
+            reverse("account_signup_by_passkey"), {"display_name": "Jeanne Dupont", "email": "jeanne@example.org"}
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("mfa_signup_webauthn")
+        user = User.objects.get()
+        assert not user.has_usable_password()
+        assert not user.has_verified_email()
+        assert mail.outbox == []  # the link comes once the passkey exists
+        assert "_auth_user_id" not in client.session
+        page = client.get(response.url)
+        assert page.status_code == 200
+        assert "creation_options" in page.text
+        assert not Authenticator.objects.exists()
+
+
+class TestPasskeyLimits:
+    def test_passkey_logins_from_one_ip_are_limited(self, client):
+        url = reverse("mfa_login_webauthn")
+        answers = [client.post(url, {"credential": "{}"}, REMOTE_ADDR="203.0.113.7").status_code for _ in range(11)]
+        assert 429 not in answers[:10]
+        assert answers[10] == 429
+        assert client.post(url, {"credential": "{}"}, REMOTE_ADDR="198.51.100.20").status_code != 429
