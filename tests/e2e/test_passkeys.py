@@ -78,6 +78,7 @@ def test_a_reader_signs_up_with_a_passkey_comments_logs_in_with_it_and_removes_i
     assert Comment.objects.filter(author=user).count() == 1
 
     # 3. Log out, and back in with the passkey alone.
+    page.locator(".whoami").click()  # the reader's links are grouped under their name
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.locator(".whoami")).to_have_count(0)
     page.goto(f"{live_server.url}/comptes/login/")
@@ -124,6 +125,7 @@ def test_a_moderator_keeps_the_password_and_may_give_a_passkey_as_second_factor(
     page.locator("#mfa_webauthn_add").click()
     expect(page).not_to_have_url(re.compile(r"/webauthn/add/"))
     assert Authenticator.objects.filter(user=moderator, type=Authenticator.Type.WEBAUTHN).count() == 1
+    page.locator(".whoami").click()  # the reader's links are grouped under their name
     page.get_by_role("button", name="Se déconnecter").click()
 
     # Next time, the password then the passkey open the admin.

@@ -60,6 +60,7 @@ def test_a_new_reader_signs_in_with_a_provider_comments_and_disconnects(live_ser
     expect(page.locator(".comment-pending")).to_contain_text("sans mot de passe")
 
     # The account page lists the connection; a reader with no password cannot remove their last way in.
+    page.locator(".whoami").click()  # the reader's links are grouped under their name
     page.get_by_role("link", name="Mon compte").click()
     page.get_by_role("link", name="Comptes connectés").click()
     expect(page.locator("main")).to_contain_text("Maison SSO")
