@@ -65,11 +65,15 @@ class Decision:
         """Refused or filed as spam: the admin's preset reasons apply."""
         return self.event != ModerationEvent.Action.APPROVED
 
-    def take(self, *, comment: Comment, moderator, reason: str = "") -> Comment:
-        """Call the service on `comment` as `moderator`; it checks the permission and writes the history."""
+    def take(self, *, comment: Comment, moderator, reason: str = "", expected: str | None = None) -> Comment:
+        """Call the service on `comment` as `moderator`; it checks the permission and writes the history.
+
+        `expected`: the `Comment.decision_state` the moderator saw; if the comment has left it since,
+        the service changes nothing and raises `comments.services.CommentAlreadyDecided`.
+        """
         service = getattr(import_module("comments.services"), self.service)
         reason_kwarg = {"reason": reason} if self.takes_reason else {}
-        return service(comment=comment, moderator=moderator, **reason_kwarg, **self.options)
+        return service(comment=comment, moderator=moderator, expected=expected, **reason_kwarg, **self.options)
 
 
 DECISIONS = (

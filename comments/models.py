@@ -170,6 +170,28 @@ class Comment(models.Model):
     def is_removed(self) -> bool:
         return self.removed_at is not None
 
+    # What a moderator saw of a comment when deciding (the desk's cards send it back: `expected` in the services).
+    DECISION_STATES = {
+        "pending": _("en attente"),
+        "edit": _("modification en attente"),
+        "approved": _("approuvé"),
+        "rejected": _("refusé"),
+        "spam": _("indésirable"),
+        "removed": _("supprimé par son auteur"),
+    }
+
+    @property
+    def decision_state(self) -> str:
+        """One of DECISION_STATES: the status, told apart when an edit waits or the author removed the comment."""
+        if self.is_removed:
+            return "removed"
+        if self.is_approved and self.pending_body:
+            return "edit"
+        return self.status
+
+    def get_decision_state_display(self) -> str:
+        return str(self.DECISION_STATES[self.decision_state])
+
     @property
     def awaits_decision(self) -> bool:
         """Mirror of CommentQuerySet.awaiting_decision()."""

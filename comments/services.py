@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from blog.models import Post
 from caching import counters
 from comments import moderation, notifications, selectors
+from comments.admin_stats import short_duration
 from comments.decisions import MODERATE_PERMISSION
 from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, Report
 from markup.render import read_comment
@@ -37,6 +38,14 @@ class CommentNotAllowed(PermissionDenied):
 
 class CommentRateLimited(Exception):
     """The author posts too fast; the message says when to try again."""
+
+
+class CommentAlreadyDecided(Exception):
+    """The comment is no longer in the state the moderator saw: nothing changed; the message says who did what, when."""
+
+    def __init__(self, comment: Comment):
+        self.comment = comment
+        super().__init__(_already_decided_message(comment))
 
 
 # Writing ---------------------------------------------------------------------
@@ -226,17 +235,20 @@ def comment_unsubscribe_replies(*, comment: Comment) -> None:
 # Deciding --------------------------------------------------------------------
 
 
-def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: bool = False) -> Comment:
+def comment_approve(
+    *, comment: Comment, moderator, reason: str = "", unmasked: bool = False, expected: str | None = None
+) -> Comment:
     """Publish the comment (or its pending edit) to every reader.
 
     Personal data stays masked for readers unless the moderator approves it
     unmasked on purpose (an approved edit is masked again unless said so).
     Deciding what is already decided (a double click, two moderators at once)
-    changes nothing and writes no second history line.
+    changes nothing and writes no second history line; with `expected` (the
+    `Comment.decision_state` the moderator saw) it raises `CommentAlreadyDecided` instead.
     """
     _check_moderator(moderator)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = _lock_as_seen(comment, expected)
         if locked.is_approved and not locked.pending_body and locked.show_unmasked == unmasked:
             return locked
         first_publication = not locked.events.filter(action=ModerationEvent.Action.APPROVED).exists()
@@ -252,11 +264,14 @@ def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: 
     return decided
 
 
-def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Refuse the comment (or only its pending edit); the author is told why. Trust is withdrawn."""
+def comment_reject(*, comment: Comment, moderator, reason: str = "", expected: str | None = None) -> Comment:
+    """Refuse the comment (or only its pending edit); the author is told why. Trust is withdrawn.
+
+    With `expected`, as `comment_approve`: another moderator's decision since is said, not overwritten.
+    """
     _check_moderator(moderator)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = _lock_as_seen(comment, expected)
         if locked.pending_body and locked.is_approved:
             # Only the edit is refused: the published text stays.
             locked.pending_body = ""
@@ -277,11 +292,11 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "") -> Comment:
     return decided
 
 
-def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """File the comment as spam: hidden, no e-mail to its author, trust withdrawn."""
+def comment_mark_spam(*, comment: Comment, moderator, reason: str = "", expected: str | None = None) -> Comment:
+    """File the comment as spam: hidden, no e-mail to its author, trust withdrawn (`expected`: as `comment_approve`)."""
     _check_moderator(moderator)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = _lock_as_seen(comment, expected)
         if locked.status == Comment.Status.SPAM:
             return locked
         locked.pending_body = ""
@@ -290,15 +305,48 @@ def comment_mark_spam(*, comment: Comment, moderator, reason: str = "") -> Comme
     return decided
 
 
-def comment_approve_and_trust(*, comment: Comment, moderator) -> Comment:
+def comment_approve_and_trust(*, comment: Comment, moderator, expected: str | None = None) -> Comment:
     """Approve, and publish this author's next comments at once in the "trust" mode."""
     with transaction.atomic():
-        decided = comment_approve(comment=comment, moderator=moderator, reason=_("auteur désormais de confiance"))
+        decided = comment_approve(
+            comment=comment, moderator=moderator, reason=_("auteur désormais de confiance"), expected=expected
+        )
         type(decided.author).objects.filter(pk=decided.author_id).update(trusted=True)
     return decided
 
 
 # Internals -------------------------------------------------------------------
+
+
+def _lock_as_seen(comment: Comment, expected: str | None) -> Comment:
+    """The comment, locked until the transaction ends; if `expected` is given, in that decision state or raises.
+
+    The check runs on the locked row, so of two moderators deciding at once the second one reads
+    the first one's decision (and who took it) and changes nothing. No join here: PostgreSQL, having
+    waited for the lock, re-reads the comment's row but not a joined one (the first decider would be lost).
+    """
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if expected is not None and locked.decision_state != expected:
+        raise CommentAlreadyDecided(locked)
+    return locked
+
+
+def _already_decided_message(comment: Comment) -> str:
+    """« Déjà approuvé par Claire il y a 1 min » : what another moderator (or the author) did meanwhile."""
+    done = {
+        Comment.Status.APPROVED: (_("Déjà approuvé par %(name)s il y a %(age)s."), _("Déjà approuvé.")),
+        Comment.Status.REJECTED: (_("Déjà refusé par %(name)s il y a %(age)s."), _("Déjà refusé.")),
+        Comment.Status.SPAM: (_("Déjà marqué indésirable par %(name)s il y a %(age)s."), _("Déjà marqué indésirable.")),
+    }
+    if comment.decision_state not in done:
+        return _("Ce commentaire a changé depuis que vous l’avez vu (%(state)s) ; rien n’a été changé.") % {
+            "state": comment.get_decision_state_display()
+        }
+    with_who, without = done[comment.status]
+    if comment.moderated_by is None or comment.moderated_at is None:
+        return without
+    age = short_duration(timezone.now() - comment.moderated_at)
+    return with_who % {"name": comment.moderated_by.display_name, "age": age}
 
 
 def _check_moderator(moderator) -> None:
