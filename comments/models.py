@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.moderation import Reason
@@ -96,6 +97,11 @@ class Comment(models.Model):
     notify_replies = models.BooleanField(_("prévenir des réponses"), default=False)
     decision_reason = models.CharField(_("motif de la décision"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    queued_at = models.DateTimeField(
+        _("en file depuis"),
+        default=timezone.now,
+        help_text=_("Entré (ou revenu) dans la file : envoi, modification, signalements ; importé : ce jour-là."),
+    )
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
     removed_at = models.DateTimeField(_("supprimé par son auteur le"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
@@ -124,6 +130,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="comments_queue_idx"),
             # « Mes commentaires » (an author's comments, newest first) and the author's record.
             models.Index(fields=["author", "-created_at"], name="comments_author_recent_idx"),
+            # The moderators' desk: a tab's cards, oldest in the queue first, and the oldest-pending figure.
+            models.Index(fields=["status", "queued_at", "id"], name="comments_desk_idx"),
             # Queue health on the admin index: decisions of the last 30 days.
             models.Index(fields=["moderated_at"], name="comments_moderated_idx"),
         ]

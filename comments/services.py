@@ -161,7 +161,7 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
             comment.body = body
             comment.use_text(text)
             reasons = verdict.reasons
-        comment.edited_at = timezone.now()
+        comment.edited_at = comment.queued_at = timezone.now()
         comment.save()
         _set_hold_reasons(comment, reasons)
         _log(comment, ModerationEvent.Action.EDITED, author, "")
@@ -218,8 +218,9 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
             locked = Comment.objects.select_for_update().get(pk=comment.pk)
             if locked.is_approved:
                 locked.status = Comment.Status.PENDING
+                locked.queued_at = timezone.now()
                 reported = moderation.Reason("reported", {"count": open_reports})
-                locked.save(update_fields=["status"])
+                locked.save(update_fields=["status", "queued_at"])
                 _set_hold_reasons(locked, [reported])
                 _log(locked, ModerationEvent.Action.REQUEUED, None, _history_text([reported]))
                 post_refresh_comments(post_id=locked.post_id)

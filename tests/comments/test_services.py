@@ -593,3 +593,20 @@ class TestSubmitCost:
 # the block list, the known domains of the links, the comment, its hold-reason rows, its history row,
 # the e-mail task; and the savepoint of the transaction.
 SUBMIT_BUDGET = 11
+
+
+class TestQueuedAt:
+    """`queued_at`: when the comment entered the queue, or came back to it (the desk's ages count from it)."""
+
+    def test_an_edit_and_a_requeue_put_it_back_at_the_end(self, pending_comment, reader, moderator, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 1
+        Comment.objects.filter(pk=pending_comment.pk).update(queued_at=timezone.now() - timedelta(days=3))
+        approved = comment_approve(comment=pending_comment, moderator=moderator)
+        comment_report(comment=approved, reporter=UserFactory())
+        pending_comment.refresh_from_db()
+        assert timezone.now() - pending_comment.queued_at < timedelta(minutes=1)
+
+        Comment.objects.filter(pk=pending_comment.pk).update(queued_at=timezone.now() - timedelta(days=3))
+        comment_edit(comment=pending_comment, author=reader, body="Nouvelle version")
+        pending_comment.refresh_from_db()
+        assert timezone.now() - pending_comment.queued_at < timedelta(minutes=1)
