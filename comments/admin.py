@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import sanctions
-from comments import admin_decide, decisions, moderation, selectors
+from comments import admin_decide, admin_desk, decisions, moderation, selectors
 from comments.admin_stats import CountCap, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, ModerationEvent, Report
 
@@ -332,6 +332,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path("desk/", self.admin_site.admin_view(self.desk_view), name="comments_comment_desk"),
             path(
                 "<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="comments_comment_decide"
             ),
@@ -342,6 +343,10 @@ class CommentAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def desk_view(self, request):
+        """« Commentaires à modérer »: the moderators' desk (comments.admin_desk)."""
+        return admin_desk.desk_view(self, request)
 
     @method_decorator(require_POST)
     def decide_view(self, request, object_id):

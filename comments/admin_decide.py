@@ -9,6 +9,7 @@ services (through `Decision.take`) check the permission and write the history.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sanctions import redirect_back
 from comments import decisions
+from comments.models import Comment
+from comments.services import CommentAlreadyDecided
 
 REJECT_PRESETS = [
     _("Hors sujet"),
@@ -37,6 +40,8 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
     next = forms.CharField(required=False)
+    # The decision state the moderator saw (the desk sends it): decided since by someone else, nothing changes.
+    expected = forms.ChoiceField(choices=list(Comment.DECISION_STATES.items()), required=False)
 
     def full_reason(self) -> str:
         """The preset (for a refusal only) and the moderator's own words, joined."""
@@ -57,19 +62,34 @@ def panel(request, comment) -> dict:
 
 
 def take_posted(request, comment):
-    """Take the decision a button posted on `comment`, tell the moderator how it went, go back to `next`."""
+    """Take the decision a button posted on `comment`, tell the moderator how it went, go back to `next`.
+
+    The desk's script asks for JSON (`Accept: application/json`): the same outcome, as
+    `{"ok", "message", "state"}`, without a redirect (409 when someone decided it meanwhile).
+    """
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            decision.take(comment=comment, moderator=request.user, reason=form.full_reason())
-        except PermissionDenied as denied:
-            messages.error(request, str(denied))
-        else:
-            messages.success(request, f"« {Truncator(comment.body).chars(60)} » : {decision.done}")
-    else:
-        messages.error(request, gettext("Décision invalide."))
+    status, level, message = _take(request, comment, form)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        comment.refresh_from_db(fields=["status", "pending_body", "removed_at"])
+        payload = {"ok": status == 200, "message": message, "state": comment.decision_state}
+        return JsonResponse(payload, status=status)
+    messages.add_message(request, level, message)
     return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_changelist")
+
+
+def _take(request, comment, form) -> tuple[int, int, str]:
+    """(HTTP status, message level, message) of the posted decision, taken through the registry."""
+    if not form.is_valid():
+        return 400, messages.ERROR, gettext("Décision invalide.")
+    decision = form.cleaned_data["decision"]
+    expected = form.cleaned_data["expected"] or None
+    try:
+        decision.take(comment=comment, moderator=request.user, reason=form.full_reason(), expected=expected)
+    except PermissionDenied as denied:
+        return 403, messages.ERROR, str(denied)
+    except CommentAlreadyDecided as already:
+        return 409, messages.WARNING, f"« {Truncator(comment.body).chars(60)} » : {already}"
+    return 200, messages.SUCCESS, f"« {Truncator(comment.body).chars(60)} » : {decision.done}"
 
 
 def bulk_action(decision: decisions.Decision):

@@ -29,6 +29,44 @@ def author_summary(author) -> dict:
     }
 
 
+def author_summaries(authors) -> dict[int, dict]:
+    """`author_summary` for several authors at once (the desk's cards), by author id: three queries, however many."""
+    from allauth.account.models import EmailAddress
+
+    ids = {author.pk for author in authors}
+    if not ids:
+        return {}
+    counts = {
+        row["author"]: row
+        for row in Comment.objects.filter(author__in=ids)
+        .order_by()
+        .values("author")
+        .annotate(
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+            rejected=Count("pk", filter=Q(status=Comment.Status.REJECTED)),
+            spam=Count("pk", filter=Q(status=Comment.Status.SPAM)),
+        )
+    }
+    verified = set(EmailAddress.objects.filter(user__in=ids, verified=True).values_list("user", flat=True))
+    reports = dict(
+        Report.objects.filter(comment__author__in=ids, resolved_at__isnull=True)
+        .order_by()
+        .values("comment__author")
+        .annotate(n=Count("pk"))
+        .values_list("comment__author", "n")
+    )
+    now = timezone.now()
+    return {
+        author.pk: {
+            "account_age": now - author.date_joined,
+            "verified": author.pk in verified,
+            "open_reports": reports.get(author.pk, 0),
+            **{key: counts.get(author.pk, {}).get(key, 0) for key in ("approved", "rejected", "spam")},
+        }
+        for author in authors
+    }
+
+
 def author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
     """What the policy needs of the author's past: their recent texts, and their approvals when the mode reads them.
 

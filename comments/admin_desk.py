@@ -1,0 +1,157 @@
+"""The moderators' desk: « Commentaires à modérer », one card per comment, decided without leaving the page.
+
+A custom admin view (`CommentAdmin.desk_view` wires it): tabs with capped counts, then the comments of
+the tab as cards — the text as readers will see it (the masks of personal data highlighted), the
+reasons, the post, the parent of a reply, the author's record. Each card's buttons are a plain form
+posting to the admin's one decision endpoint (`admin:comments_comment_decide`, through the registry
+and the services), with the decision state the moderator saw (`expected`): with JavaScript off it
+redirects back to the next card; `static/admin/desk.js` posts the same form with `fetch` and reads a
+JSON answer. Reads only here, in a fixed number of queries per page whatever its number of cards.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from accounts import sanctions
+from comments import admin_decide, decisions, selectors
+from comments.admin_stats import CountCap
+from comments.models import Comment, Report
+from markup.render import read_comment
+
+PAGE_SIZE = 50
+PERSONAL_DATA = frozenset({"iban", "card", "phone", "email"})
+OLDEST_FIRST = ("queued_at", "id")
+NEWEST_FIRST = ("-queued_at", "-id")
+
+
+@dataclass(frozen=True)
+class Tab:
+    name: str
+    label: Promise
+    order: tuple[str, ...]
+
+    def queryset(self):
+        """The tab's comments (not ordered): the queue's tabs are what waits, the others what was decided."""
+        comments = Comment.objects.filter(removed_at__isnull=True)
+        if self.name == "reported":
+            return comments.filter(Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)))
+        if self.name == "edits":
+            return comments.approved().exclude(pending_body="")
+        return comments.filter(status=self.name)
+
+
+TABS = (
+    Tab("pending", _("À modérer"), OLDEST_FIRST),
+    Tab("reported", _("Signalés"), OLDEST_FIRST),
+    Tab("edits", _("Retouches en attente"), OLDEST_FIRST),
+    Tab("rejected", _("Refusés"), NEWEST_FIRST),
+    Tab("spam", _("Indésirables"), NEWEST_FIRST),
+    Tab("approved", _("Approuvés"), NEWEST_FIRST),
+)
+BY_NAME = {tab.name: tab for tab in TABS}
+# The buttons of a card, in the order of their keys: a, r, s, t.
+CARD_DECISIONS = tuple(decisions.BY_NAME[name] for name in ("approve", "reject", "spam", "approve_trust"))
+KEYS = {"approve": "a", "reject": "r", "spam": "s", "approve_trust": "t"}
+
+
+def desk_context(request) -> dict:
+    """What the desk's template shows: the tabs and their counts, the chosen tab's cards, the search."""
+    tab = BY_NAME.get(request.GET.get("onglet", ""), TABS[0])
+    search = request.GET.get("q", "").strip()[:200]
+    page = _page_number(request.GET.get("page"))
+    comments = tab.queryset()
+    if search:
+        comments = comments.filter(body__icontains=search)
+    rows = list(
+        comments.select_related("post", "author", "parent__author")
+        .prefetch_related("hold_reasons")
+        .order_by(*tab.order)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+    )
+    more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    here = {"onglet": tab.name, **({"q": search} if search else {}), **({"page": page} if page > 1 else {})}
+    return {
+        "tab": tab,
+        "tabs": [(each, CountCap.of(each.queryset())) for each in TABS],
+        "cards": _cards(rows, back=f"{reverse('admin:comments_comment_desk')}?{urlencode(here)}"),
+        "search": search,
+        "next_page": urlencode({**here, "page": page + 1}) if more else "",
+        "may_decide": request.user.has_perm(decisions.MODERATE_PERMISSION),
+        "presets": admin_decide.REJECT_PRESETS,
+        "oldest": _oldest_pending(),
+    }
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _oldest_pending():
+    """How long the oldest pending comment has waited, counted from when it entered the queue."""
+    queued = Comment.objects.pending().order_by("queued_at").values_list("queued_at", flat=True).first()
+    return timezone.now() - queued if queued else None
+
+
+def _cards(rows: list[Comment], *, back: str) -> list[dict]:
+    """One card per comment; each card's form goes back to the next card (the page never jumps to the top)."""
+    summaries = selectors.author_summaries({row.author for row in rows})
+    cards = []
+    for position, comment in enumerate(rows):
+        following = rows[position + 1] if position + 1 < len(rows) else None
+        anchor = f"#card-{following.pk}" if following else "#desk-cards"
+        cards.append(
+            {
+                "comment": comment,
+                "html": _as_readers_will_see_it(comment),
+                "reasons": list(comment.hold_reasons.all()),
+                "place": _place_on_post(comment),
+                "summary": summaries[comment.author_id],
+                "sanction": sanctions.sanction_state(comment.author, short=True),
+                "next": back + anchor,
+                "buttons": [(decision, KEYS[decision.name]) for decision in CARD_DECISIONS],
+            }
+        )
+    return cards
+
+
+def _as_readers_will_see_it(comment: Comment) -> str:
+    """The text readers will see (a waiting edit's new text), the masks of personal data highlighted."""
+    body = comment.pending_body or comment.body
+    found_personal_data = any(reason.code in PERSONAL_DATA for reason in comment.hold_reasons.all())
+    if body == comment.body and not found_personal_data:
+        return comment.body_html  # sanitized when it was saved
+    return read_comment(body, mask=not comment.show_unmasked, highlight=True).html
+
+
+def _place_on_post(comment: Comment) -> str:
+    """The comment's place on the public post: itself once published, else the comment it answers, else the thread."""
+    if comment.is_approved:
+        anchor = f"comment-{comment.pk}"
+    elif comment.parent_id:
+        anchor = f"comment-{comment.parent_id}"
+    else:
+        anchor = "commentaires"
+    return f"{comment.post.get_absolute_url()}#{anchor}"
+
+
+def desk_view(model_admin, request):
+    """The page: for whoever may view comments; the decision buttons for whoever may moderate."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Commentaires à modérer"),
+        **desk_context(request),
+    }
+    return TemplateResponse(request, "admin/comments/desk/desk.html", context)

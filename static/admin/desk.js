@@ -1,0 +1,152 @@
+// The moderators' desk (comments/admin_desk.py): decide without reloading, from the keyboard.
+//
+// Each card is a plain form posting to the admin's decision endpoint; without this script it still
+// works (a POST, then back to the next card). With it, the same form is posted with fetch (the CSRF
+// token is the form's own field), the answer is JSON, the card leaves, the next one takes the focus
+// and a polite live region says what was done. Keys (never while typing in a field): j/k next and
+// previous card, a approve, r refuse (a digit picks a preset, Enter confirms), s spam, t approve and
+// trust, o open on the site, / search, ? the list of keys, Escape back to the card.
+"use strict";
+
+(function () {
+  const desk = document.getElementById("desk");
+  if (!desk) return;
+  const status = document.getElementById("desk-status");
+  const help = document.getElementById("desk-help");
+  const search = document.getElementById("desk-search");
+  const DECISION_KEYS = { a: "approve", s: "spam", t: "approve_trust" };
+  let current = null;
+
+  const cards = () => Array.from(desk.querySelectorAll(".desk-card:not([hidden])"));
+
+  function select(card, focus = true) {
+    if (current) current.classList.remove("desk-current");
+    current = card || null;
+    if (!current) return;
+    current.classList.add("desk-current");
+    if (focus) {
+      current.focus({ preventScroll: true });
+      current.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function move(step) {
+    const list = cards();
+    if (!list.length) return;
+    const at = list.indexOf(current);
+    const next = at < 0 ? 0 : Math.min(Math.max(at + step, 0), list.length - 1);
+    select(list[next]);
+  }
+
+  function announce(message, kind) {
+    status.className = "desk-status" + (kind ? " desk-" + kind : "");
+    status.textContent = message;
+  }
+
+  function countDown() {
+    const count = desk.querySelector('.desk-tabs a[aria-current="page"] .desk-count');
+    if (count && /^\d+$/.test(count.textContent)) count.textContent = String(Math.max(0, Number(count.textContent) - 1));
+  }
+
+  async function decide(card, decision) {
+    const form = card.querySelector("form.desk-decide");
+    if (!form || card.hidden) return;
+    const data = new FormData(form);
+    data.set("decision", decision);
+    if (decision !== "reject") {
+      data.delete("preset");
+      data.delete("reason");
+    }
+    // The card steps aside at once; the next one takes the focus while the server decides.
+    const list = cards();
+    const following = list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1];
+    card.hidden = true;
+    if (card === current || card.contains(document.activeElement)) select(following);
+    let answer;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: data,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      answer = { status: response.status, ...(await response.json()) };
+    } catch (error) {
+      answer = { status: 0, message: desk.dataset.failed || "Échec de la décision : rien n’a été changé." };
+    }
+    if (answer.status === 200 || answer.status === 409) {
+      card.remove();
+      countDown();
+      announce(answer.message, answer.status === 200 ? "" : "warning");
+      if (!cards().length) announce(answer.message + " " + (desk.dataset.empty || ""), "");
+    } else {
+      card.hidden = false;
+      select(card);
+      announce(answer.message, "error");
+    }
+  }
+
+  function openRefusal(card) {
+    const refusal = card.querySelector(".desk-refusal");
+    if (!refusal) return;
+    refusal.open = true;
+    const first = refusal.querySelector('input[type="radio"]');
+    (first || refusal.querySelector('input[type="text"]')).focus();
+  }
+
+  function onRefusalKey(event, card) {
+    if (/^[1-9]$/.test(event.key) && event.target.type === "radio") {
+      const preset = card.querySelector('.desk-refusal input[data-digit="' + event.key + '"]');
+      if (preset) {
+        preset.checked = true;
+        preset.focus();
+      }
+      event.preventDefault();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      decide(card, "reject");
+    } else if (event.key === "Escape") {
+      card.querySelector(".desk-refusal").open = false;
+      select(card);
+    }
+  }
+
+  function onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const card = event.target.closest && event.target.closest(".desk-card");
+    if (card && event.target.closest(".desk-refusal fieldset")) return onRefusalKey(event, card);
+    if (event.key === "Escape") {
+      help.open = false;
+      if (event.target === search) search.blur();
+      return select(current || cards()[0]);
+    }
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const target = current && !current.hidden ? current : null;
+    const key = event.key;
+    if (key === "j" || key === "k") move(key === "j" ? 1 : -1);
+    else if (key === "/") search.focus();
+    else if (key === "?") help.open = !help.open;
+    else if (!target) return;
+    else if (DECISION_KEYS[key]) decide(target, DECISION_KEYS[key]);
+    else if (key === "r") openRefusal(target);
+    else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
+    else return;
+    event.preventDefault();
+  }
+
+  desk.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.classList.contains("desk-decide")) return;
+    event.preventDefault();
+    const decision = (event.submitter && event.submitter.value) || "reject";
+    decide(form.closest(".desk-card"), decision);
+  });
+  desk.addEventListener("focusin", function (event) {
+    const card = event.target.closest(".desk-card");
+    if (card && card !== current) select(card, false);
+  });
+  document.addEventListener("keydown", onKey);
+  const first = document.getElementById(location.hash.slice(1)) || cards()[0];
+  if (first && first.classList.contains("desk-card")) select(first, !!location.hash);
+  else if (first) select(cards()[0], false);
+})();

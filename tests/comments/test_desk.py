@@ -1,0 +1,157 @@
+"""The moderators' desk: « Commentaires à modérer », its cards and tabs, its decisions in JSON or with a redirect."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment, Report
+from comments.services import comment_approve, comment_edit, comment_reject
+from tests.factories import CommentFactory, ModeratorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DESK = "admin:comments_comment_desk"
+
+
+def desk(client, **params):
+    return client.get(reverse(DESK), params)
+
+
+class TestThePage:
+    def test_title_and_cards_with_what_a_moderator_needs(self, client, moderator, post, reader):
+        parent = CommentFactory(post=post, body="Le premier avis, publié.")
+        comment_approve(comment=parent, moderator=moderator)
+        reply = CommentFactory(
+            post=post,
+            author=reader,
+            parent=parent,
+            depth=1,
+            body="Appelez-moi au 06 12 34 56 78.",
+            hold_reasons=[{"code": "phone", "params": {}}, {"code": "hold_all", "params": {}}],
+        )
+        client.force_login(moderator)
+
+        html = desk(client).content.decode()
+
+        assert "<h1>Commentaires à modérer</h1>" in html
+        assert f'id="card-{reply.pk}"' in html
+        assert '<mark class="personal-data">06 ** ** ** 78</mark>' in html
+        assert "numéro de téléphone détecté" in html
+        assert f'href="{post.get_absolute_url()}#comment-{parent.pk}"' in html
+        assert "En réponse à" in html and "Le premier avis, publié." in html
+        assert "Claire Lectrice" in html and "compte créé il y a 30 j" in html
+        assert f"/admin/blog/post/{post.pk}/change/" not in html  # never the editor
+        assert 'name="expected" value="pending"' in html
+
+    def test_reached_from_the_admin_index_and_the_digest(self, client, moderator):
+        client.force_login(moderator)
+        assert reverse(DESK) in client.get(reverse("admin:index")).content.decode()
+
+    def test_tabs_count_what_each_holds(self, client, moderator, post):
+        comments = CommentFactory.create_batch(4, post=post)
+        comment_reject(comment=comments[0], moderator=moderator)
+        comment_approve(comment=comments[1], moderator=moderator)
+        comment_approve(comment=comments[2], moderator=moderator)
+        comment_edit(comment=comments[2], author=comments[2].author, body="Retouche")
+        Report.objects.create(comment=comments[1], reporter=UserFactory())
+        client.force_login(moderator)
+
+        response = desk(client)
+
+        counts = {tab.name: count.exact for tab, count in response.context["tabs"]}
+        assert counts == {"pending": 1, "reported": 1, "edits": 1, "rejected": 1, "spam": 0, "approved": 2}
+        edits = desk(client, onglet="edits").content.decode()
+        assert "Retouche" in edits and 'name="expected" value="edit"' in edits
+
+    def test_the_oldest_counts_from_the_queue_not_the_writing(self, client, moderator):
+        comment = CommentFactory()
+        Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(days=4455))
+        client.force_login(moderator)
+        html = desk(client).content.decode()
+        assert "<strong>&lt; 1 min</strong>" in html
+
+    def test_search(self, client, moderator):
+        CommentFactory(body="Il pleut sur Brest")
+        CommentFactory(body="Grand soleil à Nice")
+        client.force_login(moderator)
+        cards = desk(client, q="brest").context["cards"]
+        assert [card["comment"].body for card in cards] == ["Il pleut sur Brest"]
+
+    def test_a_constant_number_of_queries_whatever_the_cards(self, client, moderator):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(moderator)
+        counted = []
+        for n, cards in ((1, 1), (30, 31)):
+            for _ in range(n):
+                parent = CommentFactory(status=Comment.Status.APPROVED)
+                CommentFactory(post=parent.post, parent=parent, hold_reasons=[{"code": "phone", "params": {}}])
+            with CaptureQueriesContext(connection) as queries:
+                assert len(desk(client).context["cards"]) == cards
+            counted.append(len(queries))
+        assert counted[0] == counted[1] <= 17
+
+    def test_readers_and_staff_without_the_permission_may_not_open_it(self, client):
+        client.force_login(UserFactory(is_staff=True))
+        assert desk(client).status_code == 403
+
+    def test_who_may_view_but_not_decide_sees_no_button(self, client, pending_comment):
+        from django.contrib.auth.models import Permission
+
+        viewer = UserFactory(is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+        client.force_login(viewer)
+        html = desk(client).content.decode()
+        assert f'id="card-{pending_comment.pk}"' in html and "desk-decide" not in html
+
+
+class TestDeciding:
+    def test_with_javascript_json_and_no_redirect(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_decide", args=[pending_comment.pk]),
+            {"decision": "approve", "expected": "pending"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 200
+        assert response.json() == {
+            "ok": True,
+            "message": "« Mon avis, en attente. » : Commentaire approuvé.",
+            "state": "approved",
+        }
+
+    def test_decided_by_someone_else_meanwhile_is_said(self, client, moderator, pending_comment):
+        comment_approve(comment=pending_comment, moderator=ModeratorFactory(display_name="Claire"))
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_decide", args=[pending_comment.pk]),
+            {"decision": "reject", "expected": "pending", "preset": "Hors sujet"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 409
+        assert "Déjà approuvé par Claire il y a < 1 min." in response.json()["message"]
+        pending_comment.refresh_from_db()
+        assert pending_comment.is_approved
+
+    def test_without_javascript_back_to_the_next_card(self, client, moderator, post):
+        first, second = CommentFactory.create_batch(2, post=post)
+        client.force_login(moderator)
+        html = desk(client).content.decode()
+        back = f"{reverse(DESK)}?onglet=pending#card-{second.pk}"
+        assert f'name="next" value="{back}"' in html
+
+        response = client.post(
+            reverse("admin:comments_comment_decide", args=[first.pk]),
+            {"decision": "reject", "expected": "pending", "preset": "Hors sujet", "next": back},
+        )
+        assert response.status_code == 302 and response.url == back
+        first.refresh_from_db()
+        assert (first.status, first.decision_reason) == (Comment.Status.REJECTED, "Hors sujet")
+
+    def test_a_get_decides_nothing(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.get(reverse("admin:comments_comment_decide", args=[pending_comment.pk]))
+        assert response.status_code == 405
