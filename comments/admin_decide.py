@@ -68,28 +68,28 @@ def take_posted(request, comment):
     `{"ok", "message", "state"}`, without a redirect (409 when someone decided it meanwhile).
     """
     form = DecisionForm(request.POST)
-    status, level, message = _take(request, comment, form)
+    status, level, message, comment = _take(request, comment, form)
     if request.headers.get("Accept", "").startswith("application/json"):
-        comment.refresh_from_db(fields=["status", "pending_body", "removed_at"])
         payload = {"ok": status == 200, "message": message, "state": comment.decision_state}
         return JsonResponse(payload, status=status)
     messages.add_message(request, level, message)
     return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_changelist")
 
 
-def _take(request, comment, form) -> tuple[int, int, str]:
-    """(HTTP status, message level, message) of the posted decision, taken through the registry."""
+def _take(request, comment, form) -> tuple[int, int, str, Comment]:
+    """(HTTP status, message level, message, the comment as it now is) of the decision posted, through the registry."""
     if not form.is_valid():
-        return 400, messages.ERROR, gettext("Décision invalide.")
+        return 400, messages.ERROR, gettext("Décision invalide."), comment
     decision = form.cleaned_data["decision"]
     expected = form.cleaned_data["expected"] or None
+    excerpt = Truncator(comment.body).chars(60)
     try:
-        decision.take(comment=comment, moderator=request.user, reason=form.full_reason(), expected=expected)
+        decided = decision.take(comment=comment, moderator=request.user, reason=form.full_reason(), expected=expected)
     except PermissionDenied as denied:
-        return 403, messages.ERROR, str(denied)
+        return 403, messages.ERROR, str(denied), comment
     except CommentAlreadyDecided as already:
-        return 409, messages.WARNING, f"« {Truncator(comment.body).chars(60)} » : {already}"
-    return 200, messages.SUCCESS, f"« {Truncator(comment.body).chars(60)} » : {decision.done}"
+        return 409, messages.WARNING, f"« {excerpt} » : {already}", already.comment
+    return 200, messages.SUCCESS, f"« {excerpt} » : {decision.done}", decided
 
 
 def bulk_action(decision: decisions.Decision):

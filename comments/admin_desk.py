@@ -105,6 +105,7 @@ def _oldest_pending():
 def _cards(rows: list[Comment], *, back: str) -> list[dict]:
     """One card per comment; each card's form goes back to the next card (the page never jumps to the top)."""
     summaries = selectors.author_summaries({row.author for row in rows})
+    now = timezone.now()
     cards = []
     for position, comment in enumerate(rows):
         following = rows[position + 1] if position + 1 < len(rows) else None
@@ -116,6 +117,7 @@ def _cards(rows: list[Comment], *, back: str) -> list[dict]:
                 "reasons": list(comment.hold_reasons.all()),
                 "place": _place_on_post(comment),
                 "summary": summaries[comment.author_id],
+                "queued_for": now - comment.queued_at,
                 "sanction": sanctions.sanction_state(comment.author, short=True),
                 "next": back + anchor,
                 "buttons": [(decision, KEYS[decision.name]) for decision in CARD_DECISIONS],

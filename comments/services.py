@@ -261,7 +261,7 @@ def comment_approve(
         KnownDomain.objects.bulk_create(
             [KnownDomain(domain=domain) for domain in decided.link_domains], ignore_conflicts=True
         )
-        _comment_published(decided, first_publication=first_publication)
+        _comment_published(decided, first_publication=first_publication, recount=False)  # _decide recounted
     return decided
 
 
@@ -424,9 +424,13 @@ def _decide(comment: Comment, moderator, status: str, action: str, reason: str) 
     return comment
 
 
-def _comment_published(comment: Comment, *, tell_author: bool = True, first_publication: bool = True) -> None:
-    """A comment became visible: recount, and tell those who want to know (the others only the first time)."""
-    post_refresh_comments(post_id=comment.post_id)
+def _comment_published(
+    comment: Comment, *, tell_author: bool = True, first_publication: bool = True, recount: bool = True
+) -> None:
+    """A comment became visible: recount (unless `_decide` just did), and tell those who want to know
+    (the others only the first time)."""
+    if recount:
+        post_refresh_comments(post_id=comment.post_id)
     if tell_author:
         transaction.on_commit(lambda: notifications.notify_comment_decided(comment))
     if first_publication:

@@ -123,6 +123,21 @@ class TestDeciding:
             "state": "approved",
         }
 
+    def test_a_decision_costs_a_fixed_number_of_queries(self, client, moderator, post, django_assert_max_num_queries):
+        first, second = CommentFactory.create_batch(2, post=post)
+        client.force_login(moderator)
+        url = reverse("admin:comments_comment_decide", args=[first.pk])
+        client.post(url, {"decision": "approve"}, headers={"Accept": "application/json"})  # warms the session
+        # session, user, 2 × permissions, the comment; the service: lock, first publication?, reasons, comment,
+        # history row, reports, post's count and version, 2 savepoints.
+        with django_assert_max_num_queries(14):
+            response = client.post(
+                reverse("admin:comments_comment_decide", args=[second.pk]),
+                {"decision": "approve", "expected": "pending"},
+                headers={"Accept": "application/json"},
+            )
+        assert response.json()["state"] == "approved"
+
     def test_decided_by_someone_else_meanwhile_is_said(self, client, moderator, pending_comment):
         comment_approve(comment=pending_comment, moderator=ModeratorFactory(display_name="Claire"))
         client.force_login(moderator)
