@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.moderation import Reason
 from markup.render import CommentText, read_comment
+from markup.sanitize import without_links
 
 
 class CommentQuerySet(models.QuerySet):
@@ -165,6 +166,15 @@ class Comment(models.Model):
         self.body_html = text.html
         self.link_domains = text.link_domains
         self._read_from = (self.body, not text.masked)
+
+    @property
+    def is_unpublished_to_author(self) -> bool:
+        """Filed as spam: its author reads « Non publié » and nothing that tells a spammer they were caught."""
+        return self.status == self.Status.SPAM
+
+    def html_for_author(self) -> str:
+        """The text as « Mes commentaires » shows it to its author: a spam's links are not clickable there."""
+        return without_links(self.body_html) if self.is_unpublished_to_author else self.body_html
 
     @property
     def is_pending(self) -> bool:
