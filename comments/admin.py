@@ -334,6 +334,11 @@ class CommentAdmin(admin.ModelAdmin):
         return [
             path("desk/", self.admin_site.admin_view(self.desk_view), name="comments_comment_desk"),
             path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(require_POST(admin_desk.reply_view)),
+                name="comments_comment_reply",
+            ),
+            path(
                 "<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="comments_comment_decide"
             ),
             path(

@@ -11,17 +11,24 @@ JSON answer. Reads only here, in a fixed number of queries per page whatever its
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import sanctions
-from comments import admin_decide, decisions, selectors
+from accounts.sanctions import redirect_back
+from comments import admin_decide, decisions, selectors, services
 from comments.admin_stats import CountCap
 from comments.models import Comment, Report
 from markup.render import read_comment
@@ -157,3 +164,38 @@ def desk_view(model_admin, request):
         **desk_context(request),
     }
     return TemplateResponse(request, "admin/comments/desk/desk.html", context)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Votre réponse"), max_length=5000, widget=forms.Textarea)
+    expected = forms.ChoiceField(choices=list(Comment.DECISION_STATES.items()), required=False)
+    next = forms.CharField(required=False)
+
+
+def reply_view(request, object_id):
+    """A moderator's reply from a card (`e`): the comment approved if it waited, the reply published; JSON or back."""
+    if not request.user.has_perm(decisions.MODERATE_PERMISSION):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment, pk=object_id) if str(object_id).isdigit() else None
+    if comment is None:
+        raise Http404
+    form = ReplyForm(request.POST)
+    status, message = 400, gettext("Réponse vide.")
+    if form.is_valid():
+        excerpt = Truncator(comment.body).chars(60)
+        try:
+            services.comment_reply_from_desk(
+                comment=comment,
+                moderator=request.user,
+                body=form.cleaned_data["body"],
+                expected=form.cleaned_data["expected"] or None,
+            )
+            status, message = 200, gettext("« %(excerpt)s » : réponse publiée.") % {"excerpt": excerpt}
+        except services.CommentAlreadyDecided as already:
+            status, message = 409, f"« {excerpt} » : {already}"
+        except (ValidationError, PermissionDenied, services.CommentRateLimited) as refused:
+            status, message = 422, " ".join(getattr(refused, "messages", [str(refused)]))
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": status == 200, "message": message}, status=status)
+    messages.add_message(request, messages.SUCCESS if status == 200 else messages.WARNING, message)
+    return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_desk")

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q, Subquery
 from django.utils import timezone
 
 from comments import moderation
+from comments.decisions import MODERATE_PERMISSION
 from comments.models import BlockedTerm, Comment, KnownDomain, Report
 
 
@@ -67,7 +68,9 @@ def author_summaries(authors) -> dict[int, dict]:
     }
 
 
-def author_record(author, policy: moderation.Policy, exclude: Comment | None = None) -> moderation.AuthorRecord:
+def author_record(
+    author, policy: moderation.Policy, exclude: Comment | None = None, post=None
+) -> moderation.AuthorRecord:
     """What the policy needs of the author's past: their recent texts, and their approvals when the mode reads them.
 
     One query, two in trust mode for an author a moderator has not trusted: only then does the policy
@@ -96,7 +99,17 @@ def author_record(author, policy: moderation.Policy, exclude: Comment | None = N
         trusted=author.trusted,
         approved_since_last_refusal=approved_since_last_refusal,
         recent_bodies=tuple(mine.filter(created_at__gte=since).values_list("body", flat=True)[:50]),
+        role=_role(author, post) if policy.staff_at_once else "",
     )
+
+
+def _role(author, post) -> str:
+    """ "moderator", "post_author" or "": a reader costs no query (only staff accounts have their permissions read)."""
+    if author.is_staff and author.has_perm(MODERATE_PERMISSION):
+        return "moderator"
+    if post is not None and post.author_id == author.pk:
+        return "post_author"
+    return ""
 
 
 def site_lists(link_domains: list[str]) -> moderation.SiteLists:

@@ -88,7 +88,7 @@ def comment_submit(
     _count_against_rate_limit(author, policy)
 
     text = read_comment(body)
-    verdict = _verdict(author, body, text, policy, honeypot=honeypot)
+    verdict = _verdict(author, body, text, policy, honeypot=honeypot, post=post)
     comment = Comment(
         post=post,
         author=author,
@@ -108,13 +108,13 @@ def comment_submit(
     return comment
 
 
-def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool) -> moderation.Verdict:
+def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool, post: Post) -> moderation.Verdict:
     """The policy's verdict on a new comment; a filled honeypot is spam whatever the text."""
     if honeypot:
         return moderation.Verdict("spam", (moderation.Reason("honeypot"),))
     return moderation.assess(
         body=body,
-        author=selectors.author_record(author, policy),
+        author=selectors.author_record(author, policy, post=post),
         lists=selectors.site_lists(text.link_domains),
         policy=policy,
         text=text,
@@ -314,6 +314,19 @@ def comment_approve_and_trust(*, comment: Comment, moderator, expected: str | No
         )
         type(decided.author).objects.filter(pk=decided.author_id).update(trusted=True)
     return decided
+
+
+def comment_reply_from_desk(*, comment: Comment, moderator, body: str, expected: str | None = None) -> Comment:
+    """A moderator answers a comment from the desk, in one step: the comment approved if it waited, the reply stored.
+
+    The reply goes through `comment_submit` like any other; the policy publishes a moderator's comment at
+    once (`COMMENTS_STAFF_PUBLISH_AT_ONCE`, its reason recorded). Either both happen or neither does.
+    """
+    _check_moderator(moderator)
+    with transaction.atomic():
+        if (expected or comment.decision_state) == "pending":
+            comment = comment_approve(comment=comment, moderator=moderator, expected=expected)
+        return comment_submit(post=comment.post, author=moderator, body=body, parent_id=comment.pk)
 
 
 # Internals -------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // token is the form's own field), the answer is JSON, the card leaves, the next one takes the focus
 // and a polite live region says what was done. Keys (never while typing in a field): j/k next and
 // previous card, a approve, r refuse (a digit picks a preset, Enter confirms), s spam, t approve and
-// trust, o open on the site, / search, ? the list of keys, Escape back to the card.
+// trust, e reply (Ctrl+Enter publishes), o open on the site, / search, ? the list of keys, Escape back to the card.
 "use strict";
 
 (function () {
@@ -86,6 +86,43 @@
     }
   }
 
+  async function post(form) {
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      return { status: response.status, ...(await response.json()) };
+    } catch (error) {
+      return { status: 0, message: desk.dataset.failed };
+    }
+  }
+
+  async function reply(card, form) {
+    const answer = await post(form);
+    if (answer.status !== 200) return announce(answer.message, "error");
+    announce(answer.message, "");
+    if (form.elements.expected.value === "pending") {
+      const list = cards();
+      select(list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1]);
+      card.remove();
+      countDown();
+    } else {
+      form.reset();
+      form.closest("details").open = false;
+      select(card);
+    }
+  }
+
+  function openReply(card) {
+    const details = card.querySelector(".desk-reply");
+    if (!details) return;
+    details.open = true;
+    details.querySelector("textarea").focus();
+  }
+
   function openRefusal(card) {
     const refusal = card.querySelector(".desk-refusal");
     if (!refusal) return;
@@ -112,6 +149,15 @@
   }
 
   function onKey(event) {
+    const replying = event.target.closest && event.target.closest(".desk-reply-form");
+    if (replying && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      return replying.requestSubmit();
+    }
+    if (replying && event.key === "Escape") {
+      replying.closest("details").open = false;
+      return select(replying.closest(".desk-card"));
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const card = event.target.closest && event.target.closest(".desk-card");
     if (card && event.target.closest(".desk-refusal fieldset")) return onRefusalKey(event, card);
@@ -129,6 +175,7 @@
     else if (!target) return;
     else if (DECISION_KEYS[key]) decide(target, DECISION_KEYS[key]);
     else if (key === "r") openRefusal(target);
+    else if (key === "e") openReply(target);
     else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
     else return;
     event.preventDefault();
@@ -136,6 +183,10 @@
 
   desk.addEventListener("submit", function (event) {
     const form = event.target;
+    if (form.classList.contains("desk-reply-form")) {
+      event.preventDefault();
+      return reply(form.closest(".desk-card"), form);
+    }
     if (!form.classList.contains("desk-decide")) return;
     event.preventDefault();
     const decision = (event.submitter && event.submitter.value) || "reject";

@@ -170,3 +170,51 @@ class TestDeciding:
         client.force_login(moderator)
         response = client.get(reverse("admin:comments_comment_decide", args=[pending_comment.pk]))
         assert response.status_code == 405
+
+
+class TestReplyFromTheDesk:
+    def test_one_step_approves_and_publishes_the_reply(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_reply", args=[pending_comment.pk]),
+            {"body": "Merci, c’est corrigé.", "expected": "pending"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 200, response.json()
+        pending_comment.refresh_from_db()
+        assert pending_comment.is_approved
+        reply = pending_comment.replies.get()
+        assert (reply.author, reply.status) == (moderator, Comment.Status.APPROVED)
+        assert [reason.code for reason in reply.hold_reasons.all()] == ["moderator"]
+
+    def test_held_like_anyone_when_the_setting_says_so(self, client, moderator, pending_comment, settings):
+        settings.COMMENTS_STAFF_PUBLISH_AT_ONCE = False
+        client.force_login(moderator)
+        client.post(
+            reverse("admin:comments_comment_reply", args=[pending_comment.pk]),
+            {"body": "Réponse", "expected": "pending", "next": reverse(DESK)},
+        )
+        assert pending_comment.replies.get().status == Comment.Status.PENDING
+
+    def test_the_post_author_is_published_at_once(self, post):
+        from comments.services import comment_submit
+
+        comment = comment_submit(post=post, author=post.author, body="L’auteur du billet répond.")
+        assert comment.status == Comment.Status.APPROVED
+        assert [reason.code for reason in comment.hold_reasons.all()] == ["post_author"]
+
+    def test_nothing_happens_if_the_reply_cannot_be_stored(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_reply", args=[pending_comment.pk]),
+            {"body": "   ", "expected": "pending"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code in (400, 422)
+        pending_comment.refresh_from_db()
+        assert pending_comment.is_pending and not pending_comment.replies.exists()
+
+    def test_readers_may_not(self, client, reader, pending_comment):
+        client.force_login(reader)
+        response = client.post(reverse("admin:comments_comment_reply", args=[pending_comment.pk]), {"body": "x"})
+        assert response.status_code == 302 and "/login/" in response.url

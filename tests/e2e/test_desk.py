@@ -47,8 +47,14 @@ def make_queue(n=QUEUE):
     return post, comments
 
 
+REPLY = "Merci, nous corrigeons le billet."
+
+
 def plan(i):
-    """The keys of the i-th decision and the status it leads to: mostly approvals, refusals with a preset, spam."""
+    """The keys of the i-th decision and the status it leads to: mostly approvals, refusals with a preset, spam,
+    one reply (the text typed is counted apart)."""
+    if i == 5:
+        return ["e", REPLY, "Control+Enter"], Comment.Status.APPROVED
     if i % 10 == 3:
         return ["r", "2", "Enter"], Comment.Status.REJECTED
     if i % 10 == 7:
@@ -71,7 +77,12 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
 
     loads, timings = [], []
     page.on("load", lambda: loads.append(page.url))
+    reply_ms = []
     page.on("requestfinished", lambda r: "/decide/" in r.url and timings.append(r.timing))
+    page.on(
+        "requestfinished",
+        lambda r: "/reply/" in r.url and reply_ms.append(r.timing["responseStart"] - r.timing["requestStart"]),
+    )
     keystrokes, expected = 0, {}
     started = time.perf_counter()
     for i in range(QUEUE):
@@ -80,6 +91,9 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
         keys, status = plan(i)
         expected[int(card)] = status
         for key in keys:
+            if key == REPLY:
+                page.keyboard.type(key)
+                continue
             page.keyboard.press(key)
             keystrokes += 1
         page.wait_for_function("n => document.querySelectorAll('.desk-card').length === n", arg=QUEUE - i - 1)
@@ -94,10 +108,13 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
     statuses = dict(Comment.objects.filter(pk__in=expected).values_list("pk", "status"))
     assert statuses == expected
     assert Comment.objects.get(pk=comments[3].pk).decision_reason == "Propos injurieux ou agressifs"
+    reply = Comment.objects.get(parent=comments[5])
+    assert (reply.body, reply.author, reply.status) == (REPLY, moderator, Comment.Status.APPROVED)
     server = [timing["responseStart"] - timing["requestStart"] for timing in timings]
-    assert len(server) == QUEUE and loads == []
+    print(f"\n[desk] the reply: {reply_ms[0]:.1f} ms on the server (approval and publication, one request)")
+    assert len(server) == QUEUE - 1 and loads == []
     print(
-        f"\n[desk] {connection.vendor}: {QUEUE} decisions, {keystrokes} keystrokes "
+        f"\n[desk] {connection.vendor}: {QUEUE} decisions, {keystrokes} keystrokes besides the reply's text "
         f"({keystrokes / QUEUE:.2f} per decision), page loads after the first: {len(loads)}, "
         f"server time per decision p50 {statistics.median(server):.1f} ms, p99 {percentile(server, 0.99):.1f} ms, "
         f"total {total:.1f} s"
