@@ -332,12 +332,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("desk/", self.admin_site.admin_view(self.desk_view), name="comments_comment_desk"),
-            path(
-                "<path:object_id>/reply/",
-                self.admin_site.admin_view(require_POST(admin_desk.reply_view)),
-                name="comments_comment_reply",
-            ),
+            *admin_desk.urls(self),
             path(
                 "<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="comments_comment_decide"
             ),
@@ -348,10 +343,6 @@ class CommentAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def desk_view(self, request):
-        """« Commentaires à modérer »: the moderators' desk (comments.admin_desk)."""
-        return admin_desk.desk_view(self, request)
 
     @method_decorator(require_POST)
     def decide_view(self, request, object_id):

@@ -10,21 +10,23 @@ JSON answer. Reads only here, in a fixed number of queries per page whatever its
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts import sanctions
 from accounts.sanctions import redirect_back
@@ -172,13 +174,45 @@ class ReplyForm(forms.Form):
     next = forms.CharField(required=False)
 
 
-def reply_view(request, object_id):
-    """A moderator's reply from a card (`e`): the comment approved if it waited, the reply published; JSON or back."""
+def urls(model_admin) -> list:
+    """The desk's page, and its two POST endpoints beside the admin's decision one: a reply, an undo."""
+    site = model_admin.admin_site
+    return [
+        path("desk/", site.admin_view(partial(desk_view, model_admin)), name="comments_comment_desk"),
+        path("<int:pk>/reply/", site.admin_view(require_POST(reply_view)), name="comments_comment_reply"),
+        path("<int:pk>/undo/", site.admin_view(require_POST(undo_view)), name="comments_comment_undo"),
+    ]
+
+
+def _answer(request, status: int, message: str, back: str):
+    """JSON for the desk's script; for a plain form, the message and back to the card."""
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": status == 200, "message": message}, status=status)
+    messages.add_message(request, messages.SUCCESS if status == 200 else messages.WARNING, message)
+    return redirect_back(request, back, "admin:comments_comment_desk")
+
+
+def _moderated_comment(request, pk: int) -> Comment:
     if not request.user.has_perm(decisions.MODERATE_PERMISSION):
         raise PermissionDenied
-    comment = get_object_or_404(Comment, pk=object_id) if str(object_id).isdigit() else None
-    if comment is None:
-        raise Http404
+    return get_object_or_404(Comment, pk=pk)
+
+
+def undo_view(request, pk):
+    """`z`: take back one's own last decision on this comment, within the minute (`comment_undo_decision`)."""
+    comment = _moderated_comment(request, pk)
+    excerpt = Truncator(comment.body).chars(60)
+    try:
+        services.comment_undo_decision(comment=comment, moderator=request.user)
+    except ValidationError as refused:
+        return _answer(request, 409, " ".join(refused.messages), request.POST.get("next", ""))
+    message = gettext("« %(excerpt)s » : décision annulée, de retour dans la file.") % {"excerpt": excerpt}
+    return _answer(request, 200, message, request.POST.get("next", ""))
+
+
+def reply_view(request, pk):
+    """A moderator's reply from a card (`e`): the comment approved if it waited, the reply published; JSON or back."""
+    comment = _moderated_comment(request, pk)
     form = ReplyForm(request.POST)
     status, message = 400, gettext("Réponse vide.")
     if form.is_valid():
@@ -195,7 +229,4 @@ def reply_view(request, object_id):
             status, message = 409, f"« {excerpt} » : {already}"
         except (ValidationError, PermissionDenied, services.CommentRateLimited) as refused:
             status, message = 422, " ".join(getattr(refused, "messages", [str(refused)]))
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": status == 200, "message": message}, status=status)
-    messages.add_message(request, messages.SUCCESS if status == 200 else messages.WARNING, message)
-    return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_desk")
+    return _answer(request, status, message, form.data.get("next", ""))

@@ -274,6 +274,7 @@ class ModerationEvent(models.Model):
         REJECTED = "rejected", _("Refusé")
         SPAM = "spam", _("Marqué indésirable")
         REMOVED = "removed", _("Supprimé par son auteur")
+        REVERTED = "reverted", _("Décision annulée")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events", verbose_name=_("commentaire"))
     action = models.CharField(_("action"), max_length=12, choices=Action)

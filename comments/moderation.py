@@ -61,6 +61,7 @@ REASON_LABELS = {
     "honeypot": gettext_lazy("Robot (champ piège)"),
     "trusted": gettext_lazy("Auteur de confiance"),
     "moderator": gettext_lazy("Modérateur"),
+    "undone": gettext_lazy("Décision annulée"),
     "post_author": gettext_lazy("Auteur du billet"),
 }
 STAFF_ROLES = frozenset({"moderator", "post_author"})
@@ -93,6 +94,7 @@ MESSAGES: dict[str, Callable[[Mapping], str]] = {
     # What happens to a comment (`assess`, and the services): stored with the comment.
     "hold_all": lambda p: _("tous les commentaires sont soumis à modération"),
     "moderator": lambda p: _("écrit par un modérateur : publié sans attente"),
+    "undone": lambda p: _("décision annulée par %(name)s, de retour dans la file") % {"name": p.get("name", "")},
     "post_author": lambda p: _("écrit par l’auteur du billet : publié sans attente"),
     "trusted": lambda p: (
         ngettext(

@@ -13,6 +13,7 @@ comment (submit, edit, delete, report, approve, reject, spam) with the few steps
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from blog.models import Post
 from caching import counters
 from comments import moderation, notifications, selectors
 from comments.admin_stats import short_duration
+from comments.decisions import EVENTS as DECISION_EVENTS
 from comments.decisions import MODERATE_PERMISSION
 from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, Report
 from markup.render import read_comment
@@ -38,6 +40,9 @@ class CommentNotAllowed(PermissionDenied):
 
 class CommentRateLimited(Exception):
     """The author posts too fast; the message says when to try again."""
+
+
+UNDO_WINDOW = timedelta(minutes=1)
 
 
 class CommentAlreadyDecided(Exception):
@@ -314,6 +319,34 @@ def comment_approve_and_trust(*, comment: Comment, moderator, expected: str | No
         )
         type(decided.author).objects.filter(pk=decided.author_id).update(trusted=True)
     return decided
+
+
+def comment_undo_decision(*, comment: Comment, moderator) -> Comment:
+    """Take back one's own last decision on a comment within `UNDO_WINDOW`: it goes back to the queue.
+
+    The history keeps both rows (the decision, then its reversal). What the decision already set off
+    stays done: the author's e-mail, once sent, and trust withdrawn by a refusal.
+    """
+    _check_moderator(moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        last = locked.events.order_by("-created_at", "-pk").first()
+        if last is None or last.action not in DECISION_EVENTS or last.actor_id != moderator.pk:
+            raise ValidationError(_("Rien à annuler : la dernière décision sur ce commentaire n’est pas la vôtre."))
+        if timezone.now() - last.created_at > UNDO_WINDOW:
+            raise ValidationError(_("Trop tard pour annuler : une décision s’annule dans la minute."))
+        was_approved = locked.is_approved
+        locked.status = Comment.Status.PENDING
+        locked.moderated_at = locked.moderated_by = None
+        locked.decision_reason = ""
+        locked.queued_at = timezone.now()
+        locked.save()
+        undone = moderation.Reason("undone", {"name": moderator.display_name})
+        _set_hold_reasons(locked, [undone])
+        _log(locked, ModerationEvent.Action.REVERTED, moderator, _history_text([undone]))
+        if was_approved:
+            post_refresh_comments(post_id=locked.post_id)
+    return locked
 
 
 def comment_reply_from_desk(*, comment: Comment, moderator, body: str, expected: str | None = None) -> Comment:

@@ -1,4 +1,4 @@
-"""When a comment entered the moderation queue, apart from when it was written.
+"""When a comment entered the moderation queue, apart from when it was written; a decision taken back.
 
 A comment imported with the seed (written in 2014) enters the queue the day it is imported,
 not eleven years ago: the desk's « plus ancien en attente » counts from `queued_at`. Existing
@@ -37,5 +37,25 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="comment",
             index=models.Index(fields=["status", "queued_at", "id"], name="comments_desk_idx"),
+        ),
+        # A decision taken back from the desk (`comments.services.comment_undo_decision`).
+        migrations.AlterField(
+            model_name="moderationevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Envoyé"),
+                    ("edited", "Modifié par son auteur"),
+                    ("reported", "Signalé"),
+                    ("requeued", "Remis en file après signalements"),
+                    ("approved", "Approuvé"),
+                    ("rejected", "Refusé"),
+                    ("spam", "Marqué indésirable"),
+                    ("removed", "Supprimé par son auteur"),
+                    ("reverted", "Décision annulée"),
+                ],
+                max_length=12,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -5,7 +5,7 @@
 // token is the form's own field), the answer is JSON, the card leaves, the next one takes the focus
 // and a polite live region says what was done. Keys (never while typing in a field): j/k next and
 // previous card, a approve, r refuse (a digit picks a preset, Enter confirms), s spam, t approve and
-// trust, e reply (Ctrl+Enter publishes), o open on the site, / search, ? the list of keys, Escape back to the card.
+// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), o open on the site, / search, ? the list of keys, Escape back to the card.
 "use strict";
 
 (function () {
@@ -16,6 +16,7 @@
   const search = document.getElementById("desk-search");
   const DECISION_KEYS = { a: "approve", s: "spam", t: "approve_trust" };
   let current = null;
+  const decided = []; // the cards decided here, latest last: `z` takes the latest back
 
   const cards = () => Array.from(desk.querySelectorAll(".desk-card:not([hidden])"));
 
@@ -43,9 +44,37 @@
     status.textContent = message;
   }
 
-  function countDown() {
+  function countDown(step = -1) {
     const count = desk.querySelector('.desk-tabs a[aria-current="page"] .desk-count');
-    if (count && /^\d+$/.test(count.textContent)) count.textContent = String(Math.max(0, Number(count.textContent) - 1));
+    if (count && /^\d+$/.test(count.textContent)) count.textContent = String(Math.max(0, Number(count.textContent) + step));
+  }
+
+  async function undo() {
+    const last = decided.pop();
+    if (!last) return;
+    const data = new FormData();
+    data.set("csrfmiddlewaretoken", last.form.elements.csrfmiddlewaretoken.value);
+    let answer;
+    try {
+      const response = await fetch(last.card.dataset.undo, {
+        method: "POST",
+        body: data,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      answer = { status: response.status, ...(await response.json()) };
+    } catch (error) {
+      answer = { status: 0, message: desk.dataset.failed };
+    }
+    if (answer.status !== 200) return announce(answer.message, "error");
+    const cardsBox = document.getElementById("desk-cards");
+    if (last.after && last.after.isConnected) last.after.after(last.card);
+    else cardsBox.prepend(last.card);
+    last.form.elements.expected.value = "pending";
+    last.card.hidden = false;
+    countDown(1);
+    select(last.card);
+    announce(answer.message, "");
   }
 
   async function decide(card, decision) {
@@ -74,6 +103,7 @@
     } catch (error) {
       answer = { status: 0, message: desk.dataset.failed || "Échec de la décision : rien n’a été changé." };
     }
+    if (answer.status === 200) decided.push({ card: card, form: form, after: card.previousElementSibling });
     if (answer.status === 200 || answer.status === 409) {
       card.remove();
       countDown();
@@ -172,6 +202,7 @@
     if (key === "j" || key === "k") move(key === "j" ? 1 : -1);
     else if (key === "/") search.focus();
     else if (key === "?") help.open = !help.open;
+    else if (key === "z") undo();
     else if (!target) return;
     else if (DECISION_KEYS[key]) decide(target, DECISION_KEYS[key]);
     else if (key === "r") openRefusal(target);

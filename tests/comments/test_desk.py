@@ -218,3 +218,27 @@ class TestReplyFromTheDesk:
         client.force_login(reader)
         response = client.post(reverse("admin:comments_comment_reply", args=[pending_comment.pk]), {"body": "x"})
         assert response.status_code == 302 and "/login/" in response.url
+
+
+class TestUndoFromTheDesk:
+    def test_json_and_the_comment_back_in_the_queue(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        client.post(
+            reverse("admin:comments_comment_decide", args=[pending_comment.pk]),
+            {"decision": "spam", "expected": "pending"},
+            headers={"Accept": "application/json"},
+        )
+        response = client.post(
+            reverse("admin:comments_comment_undo", args=[pending_comment.pk]), headers={"Accept": "application/json"}
+        )
+        assert response.status_code == 200
+        assert response.json()["message"] == "« Mon avis, en attente. » : décision annulée, de retour dans la file."
+        pending_comment.refresh_from_db()
+        assert pending_comment.is_pending
+
+    def test_nothing_to_undo_is_said(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_undo", args=[pending_comment.pk]), headers={"Accept": "application/json"}
+        )
+        assert response.status_code == 409 and "Rien à annuler" in response.json()["message"]

@@ -610,3 +610,43 @@ class TestQueuedAt:
         comment_edit(comment=pending_comment, author=reader, body="Nouvelle version")
         pending_comment.refresh_from_db()
         assert timezone.now() - pending_comment.queued_at < timedelta(minutes=1)
+
+
+def service_event(service):
+    return {
+        comment_approve: ModerationEvent.Action.APPROVED,
+        comment_reject: ModerationEvent.Action.REJECTED,
+        comment_mark_spam: ModerationEvent.Action.SPAM,
+    }[service]
+
+
+class TestUndo:
+    """`z` on the desk: one's own last decision, taken back within the minute, recorded as a reversal."""
+
+    @pytest.mark.parametrize("service", [comment_approve, comment_reject, comment_mark_spam])
+    def test_back_to_the_queue_with_both_rows_in_the_history(self, pending_comment, moderator, service):
+        from comments.services import comment_undo_decision
+
+        service(comment=pending_comment, moderator=moderator)
+        undone = comment_undo_decision(comment=pending_comment, moderator=moderator)
+
+        assert (undone.status, undone.moderated_by, undone.decision_reason) == (Comment.Status.PENDING, None, "")
+        actions = list(undone.events.values_list("action", flat=True))
+        assert actions == [service_event(service), ModerationEvent.Action.REVERTED]
+        assert [reason.code for reason in undone.hold_reasons.all()] == ["undone"]
+        undone.post.refresh_from_db()
+        assert undone.post.approved_comment_count == 0
+
+    def test_only_ones_own_and_only_within_the_minute(self, pending_comment, moderator):
+        from comments.services import comment_undo_decision
+
+        with pytest.raises(ValidationError, match="Rien à annuler"):
+            comment_undo_decision(comment=pending_comment, moderator=moderator)
+        comment_approve(comment=pending_comment, moderator=moderator)
+        with pytest.raises(ValidationError, match="Rien à annuler"):
+            comment_undo_decision(comment=pending_comment, moderator=ModeratorFactory())
+        ModerationEvent.objects.filter(comment=pending_comment).update(created_at=timezone.now() - timedelta(minutes=2))
+        with pytest.raises(ValidationError, match="Trop tard"):
+            comment_undo_decision(comment=pending_comment, moderator=moderator)
+        pending_comment.refresh_from_db()
+        assert pending_comment.is_approved
