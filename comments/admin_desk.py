@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import JsonResponse
+from django.http import HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -36,6 +36,7 @@ from comments.models import Comment, Report
 from markup.render import read_comment
 
 PAGE_SIZE = 50
+POLL_SECONDS = 20  # how often the desk asks whether new comments arrived
 PERSONAL_DATA = frozenset({"iban", "card", "phone", "email"})
 OLDEST_FIRST = ("queued_at", "id")
 NEWEST_FIRST = ("-queued_at", "-id")
@@ -95,12 +96,15 @@ def desk_context(request) -> dict:
         "may_decide": request.user.has_perm(decisions.MODERATE_PERMISSION),
         "presets": admin_decide.REJECT_PRESETS,
         "oldest": _oldest_pending(),
+        # The newest comment when the page was made: the poll counts the pending comments after it.
+        "latest": Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "poll_ms": POLL_SECONDS * 1000,
     }
 
 
 def _page_number(value) -> int:
     try:
-        return max(1, min(int(value), 10_000))
+        return max(1, min(int(value), 2**31 - 1))
     except (TypeError, ValueError):
         return 1
 
@@ -179,6 +183,7 @@ def urls(model_admin) -> list:
     site = model_admin.admin_site
     return [
         path("desk/", site.admin_view(partial(desk_view, model_admin)), name="comments_comment_desk"),
+        path("desk/new/", site.admin_view(partial(new_comments_view, model_admin)), name="comments_comment_desk_new"),
         path("<int:pk>/reply/", site.admin_view(require_POST(reply_view)), name="comments_comment_reply"),
         path("<int:pk>/undo/", site.admin_view(require_POST(undo_view)), name="comments_comment_undo"),
     ]
@@ -196,6 +201,29 @@ def _moderated_comment(request, pk: int) -> Comment:
     if not request.user.has_perm(decisions.MODERATE_PERMISSION):
         raise PermissionDenied
     return get_object_or_404(Comment, pk=pk)
+
+
+def new_comments_view(model_admin, request):
+    """The desk's light poll: how many comments entered the queue after `?apres=<id>`; 304 when nothing changed.
+
+    A GET that changes nothing, answered with an ETag: the script sends it back (If-None-Match)
+    and reads a body only when the figure moved. The cards are never moved under the cursor.
+    """
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    after = _page_number(request.GET.get("apres")) if request.GET.get("apres", "").isdigit() else 0
+    waiting = Comment.objects.pending().filter(pk__gt=after, removed_at__isnull=True)
+    count = CountCap.of(waiting)
+    etag = f'W/"{after}-{count.approximate}"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers={"ETag": etag})
+    message = ngettext(
+        "%(n)s nouveau commentaire à modérer", "%(n)s nouveaux commentaires à modérer", count.approximate
+    ) % {"n": f"{count.approximate}+" if count.capped else count.approximate}
+    response = JsonResponse({"count": count.approximate, "message": message if count.approximate else ""})
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def undo_view(request, pk):

@@ -212,6 +212,29 @@
     event.preventDefault();
   }
 
+  // New comments: a light poll (ETag, 304 when nothing changed) shows a notice, never moves a card.
+  const notice = document.getElementById("desk-new");
+  let etag = "";
+  async function poll() {
+    if (document.hidden) return;
+    try {
+      const response = await fetch(notice.dataset.url, {
+        headers: etag ? { "If-None-Match": etag, Accept: "application/json" } : { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      if (response.status !== 200) return;
+      etag = response.headers.get("ETag") || "";
+      const answer = await response.json();
+      const link = notice.querySelector("a");
+      link.textContent = answer.message;
+      link.hidden = !answer.count;
+    } catch (error) {
+      /* the next poll will tell */
+    }
+  }
+  if (notice) setInterval(poll, Number(desk.dataset.poll || 20000));
+
   desk.addEventListener("submit", function (event) {
     const form = event.target;
     if (form.classList.contains("desk-reply-form")) {

@@ -242,3 +242,21 @@ class TestUndoFromTheDesk:
             reverse("admin:comments_comment_undo", args=[pending_comment.pk]), headers={"Accept": "application/json"}
         )
         assert response.status_code == 409 and "Rien à annuler" in response.json()["message"]
+
+
+class TestNewCommentsNotice:
+    def test_counts_what_arrived_since_the_page_and_answers_304_when_nothing_moved(self, client, moderator):
+        CommentFactory()
+        client.force_login(moderator)
+        page = desk(client)
+        latest = page.context["latest"]
+        url = f"{reverse('admin:comments_comment_desk_new')}?apres={latest}"
+
+        first = client.get(url)
+        assert first.json() == {"count": 0, "message": ""}
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+        CommentFactory.create_batch(3)
+        answer = client.get(url, headers={"If-None-Match": first["ETag"]})
+        assert answer.status_code == 200
+        assert answer.json() == {"count": 3, "message": "3 nouveaux commentaires à modérer"}

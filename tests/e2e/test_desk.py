@@ -142,6 +142,20 @@ def test_typing_in_a_field_fires_no_shortcut(live_server, new_page):
     expect(page.locator("#desk-help")).to_have_attribute("open", "")
 
 
+def test_new_comments_are_announced_not_slid_under_the_cursor(live_server, new_page, monkeypatch, shoot):
+    from comments import admin_desk
+
+    monkeypatch.setattr(admin_desk, "POLL_SECONDS", 1)
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(3)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    CommentFactory.create_batch(2)
+    expect(page.locator("#desk-new a")).to_have_text("2 nouveaux commentaires à modérer", timeout=5000)
+    expect(page.locator(".desk-card")).to_have_count(3)
+    shoot(page, "desk-04-new-comments")
+
+
 def test_two_moderators_the_second_is_told(live_server, new_page):
     first, second = ModeratorFactory(email="mina@example.org"), ModeratorFactory(display_name="Claire")
     _post, comments = make_queue(2)
