@@ -5,7 +5,8 @@
 // token is the form's own field), the answer is JSON, the card leaves, the next one takes the focus
 // and a polite live region says what was done. Keys (never while typing in a field): j/k next and
 // previous card, a approve, r refuse (a digit picks a preset, Enter confirms), s spam, t approve and
-// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), o open on the site, / search, ? the list of keys, Escape back to the card.
+// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), x select (shift-click
+// a range: then a, r, s, t act on every selected card), o open on the site, / search, ? the list of keys, Escape back to the card.
 "use strict";
 
 (function () {
@@ -77,14 +78,29 @@
     announce(answer.message, "");
   }
 
-  async function decide(card, decision) {
+  const selected = () => cards().filter((card) => card.querySelector(".desk-select:checked"));
+
+  // A decision on the selected cards if there are any, else on `card`; a refusal's reason is `card`'s.
+  // One request after the other: each decision is checked and recorded on its own.
+  async function act(card, decision) {
+    const targets = selected();
+    if (!targets.length) return decide(card, decision);
+    const reason = new FormData(card.querySelector("form.desk-decide"));
+    for (const target of targets) await decide(target, decision, reason);
+  }
+
+  async function decide(card, decision, reason) {
     const form = card.querySelector("form.desk-decide");
     if (!form || card.hidden) return;
     const data = new FormData(form);
     data.set("decision", decision);
-    if (decision !== "reject") {
-      data.delete("preset");
-      data.delete("reason");
+    data.delete("preset");
+    data.delete("reason");
+    if (decision === "reject") {
+      for (const name of ["preset", "reason"]) {
+        const value = (reason || new FormData(form)).get(name);
+        if (value) data.set(name, value);
+      }
     }
     // The card steps aside at once; the next one takes the focus while the server decides.
     const list = cards();
@@ -146,6 +162,28 @@
     }
   }
 
+  let anchor = null; // the last card selected by hand: shift-click selects from it
+  function toggle(card, on) {
+    const box = card.querySelector(".desk-select");
+    if (!box) return;
+    box.checked = on === undefined ? !box.checked : on;
+    card.classList.toggle("desk-selected", box.checked);
+    anchor = card;
+  }
+
+  desk.addEventListener("click", function (event) {
+    const box = event.target.closest(".desk-select");
+    if (!box) return;
+    const card = box.closest(".desk-card");
+    if (event.shiftKey && anchor && anchor !== card) {
+      const list = cards();
+      const [from, to] = [list.indexOf(anchor), list.indexOf(card)].sort((a, b) => a - b);
+      list.slice(from, to + 1).forEach((each) => toggle(each, true));
+    }
+    card.classList.toggle("desk-selected", box.checked);
+    anchor = card;
+  });
+
   function openReply(card) {
     const details = card.querySelector(".desk-reply");
     if (!details) return;
@@ -171,7 +209,7 @@
       event.preventDefault();
     } else if (event.key === "Enter") {
       event.preventDefault();
-      decide(card, "reject");
+      act(card, "reject");
     } else if (event.key === "Escape") {
       card.querySelector(".desk-refusal").open = false;
       select(card);
@@ -196,7 +234,7 @@
       if (event.target === search) search.blur();
       return select(current || cards()[0]);
     }
-    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.target.closest('input:not([type="checkbox"]), textarea, select, [contenteditable]')) return;
     const target = current && !current.hidden ? current : null;
     const key = event.key;
     if (key === "j" || key === "k") move(key === "j" ? 1 : -1);
@@ -204,7 +242,8 @@
     else if (key === "?") help.open = !help.open;
     else if (key === "z") undo();
     else if (!target) return;
-    else if (DECISION_KEYS[key]) decide(target, DECISION_KEYS[key]);
+    else if (DECISION_KEYS[key]) act(target, DECISION_KEYS[key]);
+    else if (key === "x") toggle(target);
     else if (key === "r") openRefusal(target);
     else if (key === "e") openReply(target);
     else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
@@ -244,7 +283,7 @@
     if (!form.classList.contains("desk-decide")) return;
     event.preventDefault();
     const decision = (event.submitter && event.submitter.value) || "reject";
-    decide(form.closest(".desk-card"), decision);
+    act(form.closest(".desk-card"), decision);
   });
   desk.addEventListener("focusin", function (event) {
     const card = event.target.closest(".desk-card");

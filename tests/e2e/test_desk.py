@@ -29,6 +29,7 @@ def log_in_admin(page, base_url, email):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     expect(page.locator("h1")).to_have_text("Commentaires à modérer")
+    page.wait_for_load_state("load")  # the desk's script (deferred) listens to the keys from here
 
 
 def make_queue(n=QUEUE):
@@ -154,6 +155,28 @@ def test_new_comments_are_announced_not_slid_under_the_cursor(live_server, new_p
     expect(page.locator("#desk-new a")).to_have_text("2 nouveaux commentaires à modérer", timeout=5000)
     expect(page.locator(".desk-card")).to_have_count(3)
     shoot(page, "desk-04-new-comments")
+
+
+def test_bulk_x_then_one_key_for_the_selection(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    _post, comments = make_queue(4)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    for key in ["x", "j", "x", "j", "j"]:  # the first two selected, the focus on the fourth
+        page.keyboard.press(key)
+    shoot(page, "desk-05-selection")
+    page.keyboard.press("s")
+    expect(page.locator(".desk-card")).to_have_count(2)
+    statuses = dict(Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list("pk", "status"))
+    assert [statuses[c.pk] for c in comments] == ["spam", "spam", "pending", "pending"]
+    page.locator(f"#select-{comments[2].pk}").check()
+    page.locator(f"#select-{comments[3].pk}").click(modifiers=["Shift"])
+    page.keyboard.press("r")
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(page.locator(".desk-card")).to_have_count(0)
+    refused = Comment.objects.filter(pk__in=[comments[2].pk, comments[3].pk])
+    assert set(refused.values_list("status", "decision_reason")) == {("rejected", "Hors sujet")}
 
 
 def test_two_moderators_the_second_is_told(live_server, new_page):
