@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import sanctions
+from accounts import services as account_services
 from accounts.sanctions import redirect_back
 from comments import admin_decide, decisions, selectors, services
 from comments.admin_stats import CountCap
@@ -185,6 +186,7 @@ def urls(model_admin) -> list:
         path("desk/", site.admin_view(partial(desk_view, model_admin)), name="comments_comment_desk"),
         path("desk/new/", site.admin_view(partial(new_comments_view, model_admin)), name="comments_comment_desk_new"),
         path("<int:pk>/reply/", site.admin_view(require_POST(reply_view)), name="comments_comment_reply"),
+        path("<int:pk>/note/", site.admin_view(require_POST(note_view)), name="comments_comment_note"),
         path("<int:pk>/undo/", site.admin_view(require_POST(undo_view)), name="comments_comment_undo"),
     ]
 
@@ -224,6 +226,24 @@ def new_comments_view(model_admin, request):
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def note_view(request, pk):
+    """A moderator's note on the comment's author (shown on every card of theirs and on their admin page)."""
+    comment = _moderated_comment(request, pk)
+    try:
+        note = account_services.moderator_note_add(
+            user=comment.author, moderator=request.user, body=request.POST.get("note", "")
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        return _answer(
+            request, 422, " ".join(getattr(refused, "messages", [str(refused)])), request.POST.get("next", "")
+        )
+    message = gettext("Note ajoutée sur %(name)s.") % {"name": comment.author.display_name}
+    if request.headers.get("Accept", "").startswith("application/json"):
+        by = gettext("%(name)s, à l’instant") % {"name": request.user.display_name}
+        return JsonResponse({"ok": True, "message": message, "note": note.body, "by": by, "author": comment.author_id})
+    return _answer(request, 200, message, request.POST.get("next", ""))
 
 
 def undo_view(request, pk):

@@ -184,6 +184,31 @@
     anchor = card;
   });
 
+  async function note(form) {
+    const answer = await post(form);
+    if (answer.status !== 200) return announce(answer.message, "error");
+    // The note shows on every card of this author.
+    for (const card of desk.querySelectorAll('.desk-card[data-author="' + answer.author + '"]')) {
+      const item = document.createElement("li");
+      const by = document.createElement("span");
+      by.className = "quiet";
+      by.textContent = " — " + answer.by;
+      item.append(answer.note, by);
+      card.querySelector(".desk-notes").prepend(item);
+    }
+    form.reset();
+    form.closest("details").open = false;
+    select(form.closest(".desk-card"));
+    announce(answer.message, "");
+  }
+
+  function openNote(card) {
+    const details = card.querySelector(".desk-note");
+    if (!details) return;
+    details.open = true;
+    details.querySelector('input[type="text"]').focus();
+  }
+
   function openReply(card) {
     const details = card.querySelector(".desk-reply");
     if (!details) return;
@@ -222,6 +247,11 @@
       event.preventDefault();
       return replying.requestSubmit();
     }
+    const noting = event.target.closest && event.target.closest(".desk-note-form");
+    if (noting && event.key === "Escape") {
+      noting.closest("details").open = false;
+      return select(noting.closest(".desk-card"));
+    }
     if (replying && event.key === "Escape") {
       replying.closest("details").open = false;
       return select(replying.closest(".desk-card"));
@@ -246,6 +276,7 @@
     else if (key === "x") toggle(target);
     else if (key === "r") openRefusal(target);
     else if (key === "e") openReply(target);
+    else if (key === "n") openNote(target);
     else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
     else return;
     event.preventDefault();
@@ -276,6 +307,10 @@
 
   desk.addEventListener("submit", function (event) {
     const form = event.target;
+    if (form.classList.contains("desk-note-form")) {
+      event.preventDefault();
+      return note(form);
+    }
     if (form.classList.contains("desk-reply-form")) {
       event.preventDefault();
       return reply(form.closest(".desk-card"), form);

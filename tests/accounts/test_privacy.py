@@ -60,7 +60,7 @@ class TestExport:
         assert "Un autre avis" not in json.dumps(data)
 
     def test_query_budget(self, reader, history, django_assert_max_num_queries):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):  # 6, and the moderators' notes on the reader
             services.user_export_data(user=reader)
 
     def test_download_needs_reauthentication_then_gives_json(self, client, reader, history):

@@ -92,7 +92,7 @@ class TestThePage:
             with CaptureQueriesContext(connection) as queries:
                 assert len(desk(client).context["cards"]) == cards
             counted.append(len(queries))
-        assert counted[0] == counted[1] <= 17
+        assert counted[0] == counted[1] <= 18
 
     def test_readers_and_staff_without_the_permission_may_not_open_it(self, client):
         client.force_login(UserFactory(is_staff=True))
@@ -260,3 +260,35 @@ class TestNewCommentsNotice:
         answer = client.get(url, headers={"If-None-Match": first["ETag"]})
         assert answer.status_code == 200
         assert answer.json() == {"count": 3, "message": "3 nouveaux commentaires à modérer"}
+
+
+class TestModeratorNotes:
+    def test_added_from_a_card_shown_on_every_card_of_the_author_and_on_their_page(self, client, moderator, reader):
+        first, second = CommentFactory.create_batch(2, author=reader)
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_note", args=[first.pk]),
+            {"note": "Liens d’affiliation déjà vus"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 200 and response.json()["note"] == "Liens d’affiliation déjà vus"
+
+        html = desk(client).content.decode()
+        assert html.count("Liens d’affiliation déjà vus") == 2
+        user_page = client.get(reverse("admin:accounts_user_change", args=[reader.pk])).content.decode()
+        assert "Liens d’affiliation déjà vus" in user_page
+
+    def test_part_of_the_readers_export(self, moderator, reader):
+        from accounts.services import moderator_note_add, user_export_data
+
+        moderator_note_add(user=reader, moderator=moderator, body="À surveiller")
+        notes = user_export_data(user=reader)["account"]["moderator_notes"]
+        assert [note["note"] for note in notes] == ["À surveiller"]
+
+    def test_only_moderators_write_them(self, reader):
+        from django.core.exceptions import PermissionDenied
+
+        from accounts.services import moderator_note_add
+
+        with pytest.raises(PermissionDenied):
+            moderator_note_add(user=reader, moderator=UserFactory(is_staff=True), body="x")

@@ -157,6 +157,20 @@ def test_new_comments_are_announced_not_slid_under_the_cursor(live_server, new_p
     shoot(page, "desk-04-new-comments")
 
 
+def test_a_note_on_the_author_from_the_keyboard(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(3)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    page.keyboard.press("n")
+    page.keyboard.type("Liens d’affiliation déjà vus")
+    page.keyboard.press("Enter")
+    expect(page.locator(".desk-card").first.locator(".desk-notes")).to_contain_text("Liens d’affiliation déjà vus")
+    expect(page.locator("#desk-status")).to_contain_text("Note ajoutée")
+    shoot(page, "desk-06-note")
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3  # typing fired no shortcut
+
+
 def test_bulk_x_then_one_key_for_the_selection(live_server, new_page, shoot):
     moderator = ModeratorFactory(email="mina@example.org")
     _post, comments = make_queue(4)
