@@ -183,6 +183,7 @@ def _moderation_item(comment: Comment, moderator) -> dict:
             for name, decision in decisions.BY_LINK.items()
         ],
         "admin_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_change', args=[comment.pk])}",
+        "desk_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_desk')}#card-{comment.pk}",
     }
 
 
