@@ -186,6 +186,11 @@ def urls(model_admin) -> list:
         path("desk/", site.admin_view(partial(desk_view, model_admin)), name="comments_comment_desk"),
         path("desk/new/", site.admin_view(partial(new_comments_view, model_admin)), name="comments_comment_desk_new"),
         path("<int:pk>/reply/", site.admin_view(require_POST(reply_view)), name="comments_comment_reply"),
+        path(
+            "desk/author/<int:user_id>/",
+            site.admin_view(partial(author_comments_view, model_admin)),
+            name="comments_comment_desk_author",
+        ),
         path("<int:pk>/note/", site.admin_view(require_POST(note_view)), name="comments_comment_note"),
         path("<int:pk>/undo/", site.admin_view(require_POST(undo_view)), name="comments_comment_undo"),
     ]
@@ -226,6 +231,17 @@ def new_comments_view(model_admin, request):
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+HISTORY_SIZE = 10
+
+
+def author_comments_view(model_admin, request, user_id):
+    """The drawer of a card: the author's last comments, whatever their status (a fragment the script inserts)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    comments = Comment.objects.filter(author_id=user_id).select_related("post").order_by("-created_at")[:HISTORY_SIZE]
+    return TemplateResponse(request, "admin/comments/desk/_author_comments.html", {"comments": comments})
 
 
 def note_view(request, pk):

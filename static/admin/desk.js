@@ -209,6 +209,28 @@
     details.querySelector('input[type="text"]').focus();
   }
 
+  // The author's last comments, fetched the first time the drawer opens (without the script: a link to the list).
+  desk.addEventListener(
+    "toggle",
+    async function (event) {
+      const drawer = event.target;
+      if (!drawer.classList || !drawer.classList.contains("desk-history") || !drawer.open || drawer.dataset.loaded) return;
+      drawer.dataset.loaded = "1";
+      try {
+        const response = await fetch(drawer.dataset.url, { credentials: "same-origin" });
+        if (response.ok) drawer.querySelector(".desk-history-body").innerHTML = await response.text();
+      } catch (error) {
+        delete drawer.dataset.loaded;
+      }
+    },
+    true,
+  );
+
+  function openHistory(card) {
+    const drawer = card.querySelector(".desk-history");
+    drawer.open = !drawer.open;
+  }
+
   function openReply(card) {
     const details = card.querySelector(".desk-reply");
     if (!details) return;
@@ -277,6 +299,7 @@
     else if (key === "r") openRefusal(target);
     else if (key === "e") openReply(target);
     else if (key === "n") openNote(target);
+    else if (key === "h") openHistory(target);
     else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
     else return;
     event.preventDefault();

@@ -292,3 +292,17 @@ class TestModeratorNotes:
 
         with pytest.raises(PermissionDenied):
             moderator_note_add(user=reader, moderator=UserFactory(is_staff=True), body="x")
+
+
+class TestAuthorDrawer:
+    def test_the_authors_last_comments_whatever_their_status(self, client, moderator, reader):
+        CommentFactory(author=reader, body="Un ancien, refusé", status=Comment.Status.REJECTED)
+        CommentFactory(author=reader, body="Un ancien, publié", status=Comment.Status.APPROVED)
+        CommentFactory(body="D’un autre")
+        client.force_login(moderator)
+        html = client.get(reverse("admin:comments_comment_desk_author", args=[reader.pk])).content.decode()
+        assert "Un ancien, refusé" in html and "Un ancien, publié" in html and "D’un autre" not in html
+
+    def test_staff_without_the_permission_may_not(self, client, reader):
+        client.force_login(UserFactory(is_staff=True))
+        assert client.get(reverse("admin:comments_comment_desk_author", args=[reader.pk])).status_code == 403

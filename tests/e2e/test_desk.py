@@ -167,7 +167,9 @@ def test_a_note_on_the_author_from_the_keyboard(live_server, new_page, shoot):
     page.keyboard.press("Enter")
     expect(page.locator(".desk-card").first.locator(".desk-notes")).to_contain_text("Liens d’affiliation déjà vus")
     expect(page.locator("#desk-status")).to_contain_text("Note ajoutée")
-    shoot(page, "desk-06-note")
+    page.keyboard.press("h")  # the author's last comments, in a drawer, without leaving the page
+    expect(page.locator(".desk-card").first.locator(".desk-history-list")).to_contain_text("Le premier avis.")
+    shoot(page, "desk-06-note-and-drawer")
     assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3  # typing fired no shortcut
 
 
