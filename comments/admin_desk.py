@@ -96,6 +96,7 @@ def desk_context(request) -> dict:
         "next_page": urlencode({**here, "page": page + 1}) if more else "",
         "may_decide": request.user.has_perm(decisions.MODERATE_PERMISSION),
         "presets": admin_decide.REJECT_PRESETS,
+        "sanctions": sanctions.SANCTIONS if sanctions.may_sanction(request.user) else None,
         "oldest": _oldest_pending(),
         # The newest comment when the page was made: the poll counts the pending comments after it.
         "latest": Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,

@@ -226,6 +226,14 @@
     true,
   );
 
+  // A sanction is rare and weighty: its form posts plainly and comes back to this card.
+  function openSanction(card) {
+    const details = card.querySelector(".desk-sanction");
+    if (!details) return;
+    details.open = true;
+    details.querySelector('input[type="text"]').focus();
+  }
+
   function openHistory(card) {
     const drawer = card.querySelector(".desk-history");
     drawer.open = !drawer.open;
@@ -269,6 +277,15 @@
       event.preventDefault();
       return replying.requestSubmit();
     }
+    const sanctioning = event.target.closest && event.target.closest(".desk-sanction-form");
+    if (sanctioning && event.key === "Enter" && event.target.type === "text") {
+      event.preventDefault(); // no sanction by a stray Enter: the moderator picks its button
+      return;
+    }
+    if (sanctioning && event.key === "Escape") {
+      sanctioning.closest("details").open = false;
+      return select(sanctioning.closest(".desk-card"));
+    }
     const noting = event.target.closest && event.target.closest(".desk-note-form");
     if (noting && event.key === "Escape") {
       noting.closest("details").open = false;
@@ -300,6 +317,7 @@
     else if (key === "e") openReply(target);
     else if (key === "n") openNote(target);
     else if (key === "h") openHistory(target);
+    else if (key === "b") openSanction(target);
     else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
     else return;
     event.preventDefault();

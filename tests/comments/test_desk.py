@@ -306,3 +306,18 @@ class TestAuthorDrawer:
     def test_staff_without_the_permission_may_not(self, client, reader):
         client.force_login(UserFactory(is_staff=True))
         assert client.get(reverse("admin:comments_comment_desk_author", args=[reader.pk])).status_code == 403
+
+
+class TestSanctionFromACard:
+    def test_suspend_and_back_to_the_card(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        html = desk(client).content.decode()
+        assert f"/admin/comments/comment/{pending_comment.pk}/sanction/" in html
+        back = f"{reverse(DESK)}#card-{pending_comment.pk}"
+        response = client.post(
+            reverse("admin:comments_comment_sanction", args=[pending_comment.pk]),
+            {"sanction": "suspend_7", "reason": "Insultes", "next": back},
+        )
+        assert response.status_code == 302 and response.url == back
+        pending_comment.author.refresh_from_db()
+        assert pending_comment.author.is_suspended()
