@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import sanctions
-from accounts.models import User
+from accounts.models import ModeratorNote, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -61,6 +61,26 @@ class SuspendedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ModeratorNoteInline(admin.TabularInline):
+    """The moderators' notes on this reader (written from the desk), read-only here."""
+
+    model = ModeratorNote
+    fk_name = "user"
+    fields = ["body", "author", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return sanctions.may_sanction(request.user)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """Accounts. Moderators (view + sanction, no change) read them and sanction through the buttons only."""
@@ -83,6 +103,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     # Sanctions change only through accounts.services (the buttons), never by editing the dates.
     readonly_fields = ["banned_at", "suspended_until", "sanction_reason"]
+    inlines = [ModeratorNoteInline]
 
     class Media:
         css = {"all": ["admin/causerie-admin.css"]}

@@ -164,3 +164,28 @@ class User(AbstractUser):
         from allauth.account.models import EmailAddress
 
         return EmailAddress.objects.filter(user=self, email__iexact=self.email, verified=True).exists()
+
+
+class ModeratorNote(models.Model):
+    """A moderator's short note on a reader (« a déjà posté des liens d’affiliation »), shown to moderators.
+
+    Written through `accounts.services.moderator_note_add`; part of the reader's data export.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_notes", verbose_name=_("lecteur")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("écrite par")
+    )
+    body = models.CharField(_("note"), max_length=300)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note de modération")
+        verbose_name_plural = _("notes de modération")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_note_user_idx")]
+
+    def __str__(self):
+        return self.body

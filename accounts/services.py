@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 
 import imaging
 from accounts import names, privacy
-from accounts.models import AVATAR_SIZES
+from accounts.models import AVATAR_SIZES, ModeratorNote
 
 SANCTION_PERMISSION = "accounts.sanction_user"
 
@@ -214,11 +214,25 @@ def user_export_data(*, user) -> dict:
                 {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
                 for a in SocialAccount.objects.filter(user=user).order_by("pk")
             ],
+            "moderator_notes": [
+                {"note": note.body, "created_at": note.created_at.isoformat()}
+                for note in user.moderator_notes.order_by("created_at", "id")
+            ],
         },
     }
     for name, exporter in sorted(privacy.exporters().items()):
         data[name] = exporter(user)
     return data
+
+
+def moderator_note_add(*, user, moderator, body: str):
+    """A moderator's short note on a reader; only those who may sanction readers write them."""
+    if moderator is None or not moderator.is_active or not moderator.has_perm(SANCTION_PERMISSION):
+        raise PermissionDenied(_("Vous n’avez pas le droit d’annoter les comptes."))
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("La note est vide."), code="empty")
+    return ModeratorNote.objects.create(user=user, author=moderator, body=body[:300])
 
 
 def user_delete(*, user, keep_comments: bool) -> None:

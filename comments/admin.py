@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import sanctions
-from comments import admin_decide, decisions, moderation, selectors
+from comments import admin_decide, admin_desk, decisions, moderation, selectors
 from comments.admin_stats import CountCap, short_duration
 from comments.models import BlockedTerm, Comment, HoldReason, ModerationEvent, Report
 
@@ -333,6 +333,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            *admin_desk.urls(self),
             path(
                 "<path:object_id>/decide/", self.admin_site.admin_view(self.decide_view), name="comments_comment_decide"
             ),
@@ -349,7 +350,8 @@ class CommentAdmin(admin.ModelAdmin):
         """Take one decision on one comment (the row buttons and the "Décider" panel); back to `next`."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        comment = self.get_object(request, unquote(object_id))
+        # The comment alone: the changelist's annotations and prefetch would cost two queries for nothing.
+        comment = Comment.objects.filter(pk=unquote(object_id)).first() if str(object_id).isdigit() else None
         if comment is None:
             return self.comment_gone(request)
         return admin_decide.take_posted(request, comment)

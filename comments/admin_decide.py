@@ -9,6 +9,7 @@ services (through `Decision.take`) check the permission and write the history.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -16,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sanctions import redirect_back
 from comments import decisions
-from comments.models import RefusalPreset
+from comments.models import Comment, RefusalPreset
+from comments.services import CommentAlreadyDecided
 
 
 class DecisionForm(forms.Form):
@@ -29,6 +31,8 @@ class DecisionForm(forms.Form):
     preset = forms.ChoiceField(label=_("Motif"), choices=[("", "—"), *RefusalPreset.choices], required=False)
     reason = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
     next = forms.CharField(required=False)
+    # The decision state the moderator saw (the desk sends it): decided since by someone else, nothing changes.
+    expected = forms.ChoiceField(choices=list(Comment.DECISION_STATES.items()), required=False)
 
     def reasons(self) -> dict:
         """The preset (for a refusal only) and the moderator's own words, as `Decision.take` takes them."""
@@ -49,19 +53,34 @@ def panel(request, comment) -> dict:
 
 
 def take_posted(request, comment):
-    """Take the decision a button posted on `comment`, tell the moderator how it went, go back to `next`."""
+    """Take the decision a button posted on `comment`, tell the moderator how it went, go back to `next`.
+
+    The desk's script asks for JSON (`Accept: application/json`): the same outcome, as
+    `{"ok", "message", "state"}`, without a redirect (409 when someone decided it meanwhile).
+    """
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            decision.take(comment=comment, moderator=request.user, **form.reasons())
-        except PermissionDenied as denied:
-            messages.error(request, str(denied))
-        else:
-            messages.success(request, f"« {Truncator(comment.body).chars(60)} » : {decision.done}")
-    else:
-        messages.error(request, gettext("Décision invalide."))
+    status, level, message, comment = _take(request, comment, form)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        payload = {"ok": status == 200, "message": message, "state": comment.decision_state}
+        return JsonResponse(payload, status=status)
+    messages.add_message(request, level, message)
     return redirect_back(request, form.data.get("next", ""), "admin:comments_comment_changelist")
+
+
+def _take(request, comment, form) -> tuple[int, int, str, Comment]:
+    """(HTTP status, message level, message, the comment as it now is) of the decision posted, through the registry."""
+    if not form.is_valid():
+        return 400, messages.ERROR, gettext("Décision invalide."), comment
+    decision = form.cleaned_data["decision"]
+    expected = form.cleaned_data["expected"] or None
+    excerpt = Truncator(comment.body).chars(60)
+    try:
+        decided = decision.take(comment=comment, moderator=request.user, expected=expected, **form.reasons())
+    except PermissionDenied as denied:
+        return 403, messages.ERROR, str(denied), comment
+    except CommentAlreadyDecided as already:
+        return 409, messages.WARNING, f"« {excerpt} » : {already}", already.comment
+    return 200, messages.SUCCESS, f"« {excerpt} » : {decision.done}", decided
 
 
 def bulk_action(decision: decisions.Decision):

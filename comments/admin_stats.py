@@ -64,7 +64,8 @@ def queue_health(now=None) -> dict:
     """Pending count, age of the oldest pending comment, median time to decision over 7 and 30 days."""
     now = now or timezone.now()
     pending = CountCap.of(Comment.objects.pending())
-    oldest = Comment.objects.pending().order_by("created_at").values_list("created_at", flat=True).first()
+    # From when it entered the queue (`queued_at`), not when it was written: an imported old comment is new here.
+    oldest = Comment.objects.pending().order_by("queued_at").values_list("queued_at", flat=True).first()
     longest = max(WINDOWS.values())
     decided = list(
         Comment.objects.filter(status__in=DECIDED, moderated_at__gt=now - longest, moderated_at__lte=now).values_list(

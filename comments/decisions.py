@@ -65,15 +65,20 @@ class Decision:
         """Refused or filed as spam: the admin's preset reasons apply."""
         return self.event != ModerationEvent.Action.APPROVED
 
-    def take(self, *, comment: Comment, moderator, reason: str = "", preset: str = "") -> Comment:
+    def take(
+        self, *, comment: Comment, moderator, reason: str = "", preset: str = "", expected: str | None = None
+    ) -> Comment:
         """Call the service on `comment` as `moderator`; it checks the permission and writes the history.
 
-        `preset` (a `RefusalPreset` code) goes to a refusal only; `reason` is the moderator's own words."""
+        `preset` (a `RefusalPreset` code) goes to a refusal only; `reason` is the moderator's own words.
+        `expected`: the `Comment.decision_state` the moderator saw; if the comment has left it since,
+        the service changes nothing and raises `comments.services.CommentAlreadyDecided`.
+        """
         service = getattr(import_module("comments.services"), self.service)
         reason_kwargs = {"reason": reason} if self.takes_reason else {}
         if self.takes_reason and self.is_refusal and preset:
             reason_kwargs["preset"] = preset
-        return service(comment=comment, moderator=moderator, **reason_kwargs, **self.options)
+        return service(comment=comment, moderator=moderator, expected=expected, **reason_kwargs, **self.options)
 
 
 DECISIONS = (

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.moderation import Reason
 from markup.render import CommentText, read_comment
+from markup.sanitize import without_links
 
 
 class CommentQuerySet(models.QuerySet):
@@ -118,6 +119,11 @@ class Comment(models.Model):
         _("motif de la décision"), max_length=300, blank=True, help_text=_("Les mots du modérateur, tels qu’écrits.")
     )
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    queued_at = models.DateTimeField(
+        _("en file depuis"),
+        default=timezone.now,
+        help_text=_("Entré (ou revenu) dans la file : envoi, modification, signalements ; importé : ce jour-là."),
+    )
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
     removed_at = models.DateTimeField(_("supprimé par son auteur le"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
@@ -146,6 +152,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="comments_queue_idx"),
             # « Mes commentaires » (an author's comments, newest first) and the author's record.
             models.Index(fields=["author", "-created_at"], name="comments_author_recent_idx"),
+            # The moderators' desk: a tab's cards, oldest in the queue first, and the oldest-pending figure.
+            models.Index(fields=["status", "queued_at", "id"], name="comments_desk_idx"),
             # Queue health on the admin index: decisions of the last 30 days.
             models.Index(fields=["moderated_at"], name="comments_moderated_idx"),
         ]
@@ -190,6 +198,15 @@ class Comment(models.Model):
         return " — ".join(part for part in (str(preset), self.decision_reason) if part)
 
     @property
+    def is_unpublished_to_author(self) -> bool:
+        """Filed as spam: its author reads « Non publié » and nothing that tells a spammer they were caught."""
+        return self.status == self.Status.SPAM
+
+    def html_for_author(self) -> str:
+        """The text as « Mes commentaires » shows it to its author: a spam's links are not clickable there."""
+        return without_links(self.body_html) if self.is_unpublished_to_author else self.body_html
+
+    @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
 
@@ -200,6 +217,28 @@ class Comment(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    # What a moderator saw of a comment when deciding (the desk's cards send it back: `expected` in the services).
+    DECISION_STATES = {
+        "pending": _("en attente"),
+        "edit": _("modification en attente"),
+        "approved": _("approuvé"),
+        "rejected": _("refusé"),
+        "spam": _("indésirable"),
+        "removed": _("supprimé par son auteur"),
+    }
+
+    @property
+    def decision_state(self) -> str:
+        """One of DECISION_STATES: the status, told apart when an edit waits or the author removed the comment."""
+        if self.is_removed:
+            return "removed"
+        if self.is_approved and self.pending_body:
+            return "edit"
+        return self.status
+
+    def get_decision_state_display(self) -> str:
+        return str(self.DECISION_STATES[self.decision_state])
 
     @property
     def awaits_decision(self) -> bool:
@@ -265,6 +304,7 @@ class ModerationEvent(models.Model):
         REJECTED = "rejected", _("Refusé")
         SPAM = "spam", _("Marqué indésirable")
         REMOVED = "removed", _("Supprimé par son auteur")
+        REVERTED = "reverted", _("Décision annulée")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events", verbose_name=_("commentaire"))
     action = models.CharField(_("action"), max_length=12, choices=Action)

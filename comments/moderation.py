@@ -64,7 +64,11 @@ REASON_LABELS = {
     "honeypot": gettext_lazy("Robot (champ piège)"),
     IMPORTED_PENDING: gettext_lazy("Importé, en attente"),
     "trusted": gettext_lazy("Auteur de confiance"),
+    "moderator": gettext_lazy("Modérateur"),
+    "undone": gettext_lazy("Décision annulée"),
+    "post_author": gettext_lazy("Auteur du billet"),
 }
+STAFF_ROLES = frozenset({"moderator", "post_author"})
 
 PERSONAL_DATA_MESSAGES = {
     "iban": gettext_lazy("IBAN détecté"),
@@ -93,6 +97,9 @@ MESSAGES: dict[str, Callable[[Mapping], str]] = {
     ),
     # What happens to a comment (`assess`, and the services): stored with the comment.
     "hold_all": lambda p: _("tous les commentaires sont soumis à modération"),
+    "moderator": lambda p: _("écrit par un modérateur : publié sans attente"),
+    "undone": lambda p: _("décision annulée par %(name)s, de retour dans la file") % {"name": p.get("name", "")},
+    "post_author": lambda p: _("écrit par l’auteur du billet : publié sans attente"),
     "trusted": lambda p: (
         ngettext(
             "auteur de confiance : %(count)d commentaire approuvé sans refus",
@@ -171,6 +178,7 @@ class Policy:
     max_depth: int = 3
     edit_window: timedelta = timedelta(minutes=15)
     report_threshold: int = 3
+    staff_at_once: bool = True  # moderators' and the post's author's comments are not held
 
     @classmethod
     def from_settings(cls) -> "Policy":
@@ -188,6 +196,7 @@ class Policy:
             max_depth=settings.COMMENTS_MAX_DEPTH,
             edit_window=timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
             report_threshold=settings.COMMENTS_REPORT_THRESHOLD,
+            staff_at_once=settings.COMMENTS_STAFF_PUBLISH_AT_ONCE,
         )
 
     @property
@@ -203,6 +212,7 @@ class AuthorRecord:
     trusted: bool = False
     approved_since_last_refusal: int = 0  # counted by the service only where `assess` reads it (trust mode)
     recent_bodies: tuple[str, ...] = ()
+    role: str = ""  # "moderator" or "post_author": published at once where the policy says so
 
 
 @dataclass(frozen=True)
@@ -265,6 +275,8 @@ def assess(
     `text` is the body already read (`markup.render.read_comment`: its links and personal data);
     the services pass it so that a comment is parsed and scanned once.
     """
+    if policy.staff_at_once and author.role in STAFF_ROLES:
+        return Verdict("approved", (Reason(author.role),))
     reasons = holding_reasons(body=body, author=author, lists=lists, policy=policy, text=text)
     if reasons:
         return Verdict("pending", tuple(reasons))

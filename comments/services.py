@@ -7,12 +7,14 @@ the hot path, goes in with the comment's own transaction when the tasks are rows
 the database: see `_queue_in_transaction`). What they read about an author or the
 site's lists comes from `comments.selectors`.
 
-Why not split: just over 400 lines, and the module is the list of everything that can happen to a
-comment (submit, edit, delete, report, approve, reject, spam) with the few steps they share
+Why not split: some 530 lines, and the module is the list of everything that can happen to a
+comment (submit, edit, delete, report, approve, reject, spam, a decision undone, a moderator's
+reply from the desk) with the few steps they share
 (`_decide`, `_comment_published`, `post_refresh_comments`): one file to read to know them all.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +28,8 @@ from django.utils.translation import ngettext
 from blog.models import Post
 from caching import counters
 from comments import moderation, notifications, selectors
+from comments.admin_stats import short_duration
+from comments.decisions import EVENTS as DECISION_EVENTS
 from comments.decisions import MODERATE_PERMISSION
 from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, RefusalPreset, Report
 from markup.render import read_comment
@@ -37,6 +41,17 @@ class CommentNotAllowed(PermissionDenied):
 
 class CommentRateLimited(Exception):
     """The author posts too fast; the message says when to try again."""
+
+
+UNDO_WINDOW = timedelta(minutes=1)
+
+
+class CommentAlreadyDecided(Exception):
+    """The comment is no longer in the state the moderator saw: nothing changed; the message says who did what, when."""
+
+    def __init__(self, comment: Comment):
+        self.comment = comment
+        super().__init__(_already_decided_message(comment))
 
 
 # Writing ---------------------------------------------------------------------
@@ -81,7 +96,7 @@ def comment_submit(
     _count_against_rate_limit(author, policy)
 
     text = read_comment(body)
-    verdict = _verdict(author, body, text, policy, honeypot=honeypot)
+    verdict = _verdict(author, body, text, policy, honeypot=honeypot, post=post)
     comment = Comment(
         post=post,
         author=author,
@@ -110,13 +125,13 @@ def _sent_before(author, post, parent_id, body, submission_key, policy) -> Comme
     return selectors.resent_comment(author, post=post, parent_id=parent_id, body=body, policy=policy)
 
 
-def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool) -> moderation.Verdict:
+def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool, post: Post) -> moderation.Verdict:
     """The policy's verdict on a new comment; a filled honeypot is spam whatever the text."""
     if honeypot:
         return moderation.Verdict("spam", (moderation.Reason("honeypot"),))
     return moderation.assess(
         body=body,
-        author=selectors.author_record(author, policy),
+        author=selectors.author_record(author, policy, post=post),
         lists=selectors.site_lists(text.link_domains),
         policy=policy,
         text=text,
@@ -163,7 +178,7 @@ def comment_edit(*, comment: Comment, author, body: str) -> Comment:
             comment.body = body
             comment.use_text(text)
             reasons = verdict.reasons
-        comment.edited_at = timezone.now()
+        comment.edited_at = comment.queued_at = timezone.now()
         comment.save()
         _set_hold_reasons(comment, reasons)
         _log(comment, ModerationEvent.Action.EDITED, author, "")
@@ -220,8 +235,9 @@ def comment_report(*, comment: Comment, reporter, reason: str = "") -> Report:
             locked = Comment.objects.select_for_update().get(pk=comment.pk)
             if locked.is_approved:
                 locked.status = Comment.Status.PENDING
+                locked.queued_at = timezone.now()
                 reported = moderation.Reason("reported", {"count": open_reports})
-                locked.save(update_fields=["status"])
+                locked.save(update_fields=["status", "queued_at"])
                 _set_hold_reasons(locked, [reported])
                 _log(locked, ModerationEvent.Action.REQUEUED, None, _history_text([reported]))
                 post_refresh_comments(post_id=locked.post_id)
@@ -237,17 +253,20 @@ def comment_unsubscribe_replies(*, comment: Comment) -> None:
 # Deciding --------------------------------------------------------------------
 
 
-def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: bool = False) -> Comment:
+def comment_approve(
+    *, comment: Comment, moderator, reason: str = "", unmasked: bool = False, expected: str | None = None
+) -> Comment:
     """Publish the comment (or its pending edit) to every reader.
 
     Personal data stays masked for readers unless the moderator approves it
     unmasked on purpose (an approved edit is masked again unless said so).
     Deciding what is already decided (a double click, two moderators at once)
-    changes nothing and writes no second history line.
+    changes nothing and writes no second history line; with `expected` (the
+    `Comment.decision_state` the moderator saw) it raises `CommentAlreadyDecided` instead.
     """
     _check_moderator(moderator)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = _lock_as_seen(comment, expected)
         if locked.is_approved and not locked.pending_body and locked.show_unmasked == unmasked:
             return locked
         first_publication = not locked.events.filter(action=ModerationEvent.Action.APPROVED).exists()
@@ -259,16 +278,21 @@ def comment_approve(*, comment: Comment, moderator, reason: str = "", unmasked: 
         KnownDomain.objects.bulk_create(
             [KnownDomain(domain=domain) for domain in decided.link_domains], ignore_conflicts=True
         )
-        _comment_published(decided, first_publication=first_publication)
+        _comment_published(decided, first_publication=first_publication, recount=False)  # _decide recounted
     return decided
 
 
-def comment_reject(*, comment: Comment, moderator, reason: str = "", preset: str = "") -> Comment:
+def comment_reject(
+    *, comment: Comment, moderator, reason: str = "", preset: str = "", expected: str | None = None
+) -> Comment:
     """Refuse the comment (or only its pending edit); the author is told why (`preset`, a `RefusalPreset`,
-    worded in their language; `reason`, the moderator's words). Trust is withdrawn."""
+    worded in their language; `reason`, the moderator's words). Trust is withdrawn.
+
+    With `expected`, as `comment_approve`: another moderator's decision since is said, not overwritten.
+    """
     _check_moderator(moderator)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = _lock_as_seen(comment, expected)
         if locked.pending_body and locked.is_approved:
             # Only the edit is refused: the published text stays.
             locked.pending_body = ""
@@ -292,11 +316,13 @@ def comment_reject(*, comment: Comment, moderator, reason: str = "", preset: str
     return decided
 
 
-def comment_mark_spam(*, comment: Comment, moderator, reason: str = "", preset: str = "") -> Comment:
-    """File the comment as spam: hidden, no e-mail to its author, trust withdrawn."""
+def comment_mark_spam(
+    *, comment: Comment, moderator, reason: str = "", preset: str = "", expected: str | None = None
+) -> Comment:
+    """File the comment as spam: hidden, no e-mail to its author, trust withdrawn (`expected`: as `comment_approve`)."""
     _check_moderator(moderator)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = _lock_as_seen(comment, expected)
         if locked.status == Comment.Status.SPAM:
             return locked
         locked.pending_body = ""
@@ -305,15 +331,89 @@ def comment_mark_spam(*, comment: Comment, moderator, reason: str = "", preset: 
     return decided
 
 
-def comment_approve_and_trust(*, comment: Comment, moderator) -> Comment:
+def comment_approve_and_trust(*, comment: Comment, moderator, expected: str | None = None) -> Comment:
     """Approve, and publish this author's next comments at once in the "trust" mode."""
     with transaction.atomic():
-        decided = comment_approve(comment=comment, moderator=moderator, reason=_("auteur désormais de confiance"))
+        decided = comment_approve(
+            comment=comment, moderator=moderator, reason=_("auteur désormais de confiance"), expected=expected
+        )
         type(decided.author).objects.filter(pk=decided.author_id).update(trusted=True)
     return decided
 
 
+def comment_undo_decision(*, comment: Comment, moderator) -> Comment:
+    """Take back one's own last decision on a comment within `UNDO_WINDOW`: it goes back to the queue.
+
+    The history keeps both rows (the decision, then its reversal). What the decision already set off
+    stays done: the author's e-mail, once sent, and trust withdrawn by a refusal.
+    """
+    _check_moderator(moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        last = locked.events.order_by("-created_at", "-pk").first()
+        if last is None or last.action not in DECISION_EVENTS or last.actor_id != moderator.pk:
+            raise ValidationError(_("Rien à annuler : la dernière décision sur ce commentaire n’est pas la vôtre."))
+        if timezone.now() - last.created_at > UNDO_WINDOW:
+            raise ValidationError(_("Trop tard pour annuler : une décision s’annule dans la minute."))
+        was_approved = locked.is_approved
+        locked.status = Comment.Status.PENDING
+        locked.moderated_at = locked.moderated_by = None
+        locked.decision_reason = ""
+        locked.queued_at = timezone.now()
+        locked.save()
+        undone = moderation.Reason("undone", {"name": moderator.display_name})
+        _set_hold_reasons(locked, [undone])
+        _log(locked, ModerationEvent.Action.REVERTED, moderator, _history_text([undone]))
+        if was_approved:
+            post_refresh_comments(post_id=locked.post_id)
+    return locked
+
+
+def comment_reply_from_desk(*, comment: Comment, moderator, body: str, expected: str | None = None) -> Comment:
+    """A moderator answers a comment from the desk, in one step: the comment approved if it waited, the reply stored.
+
+    The reply goes through `comment_submit` like any other; the policy publishes a moderator's comment at
+    once (`COMMENTS_STAFF_PUBLISH_AT_ONCE`, its reason recorded). Either both happen or neither does.
+    """
+    _check_moderator(moderator)
+    with transaction.atomic():
+        if (expected or comment.decision_state) == "pending":
+            comment = comment_approve(comment=comment, moderator=moderator, expected=expected)
+        return comment_submit(post=comment.post, author=moderator, body=body, parent_id=comment.pk)
+
+
 # Internals -------------------------------------------------------------------
+
+
+def _lock_as_seen(comment: Comment, expected: str | None) -> Comment:
+    """The comment, locked until the transaction ends; if `expected` is given, in that decision state or raises.
+
+    The check runs on the locked row, so of two moderators deciding at once the second one reads
+    the first one's decision (and who took it) and changes nothing. No join here: PostgreSQL, having
+    waited for the lock, re-reads the comment's row but not a joined one (the first decider would be lost).
+    """
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if expected is not None and locked.decision_state != expected:
+        raise CommentAlreadyDecided(locked)
+    return locked
+
+
+def _already_decided_message(comment: Comment) -> str:
+    """« Déjà approuvé par Claire il y a 1 min » : what another moderator (or the author) did meanwhile."""
+    done = {
+        Comment.Status.APPROVED: (_("Déjà approuvé par %(name)s il y a %(age)s."), _("Déjà approuvé.")),
+        Comment.Status.REJECTED: (_("Déjà refusé par %(name)s il y a %(age)s."), _("Déjà refusé.")),
+        Comment.Status.SPAM: (_("Déjà marqué indésirable par %(name)s il y a %(age)s."), _("Déjà marqué indésirable.")),
+    }
+    if comment.decision_state not in done:
+        return _("Ce commentaire a changé depuis que vous l’avez vu (%(state)s) ; rien n’a été changé.") % {
+            "state": comment.get_decision_state_display()
+        }
+    with_who, without = done[comment.status]
+    if comment.moderated_by is None or comment.moderated_at is None:
+        return without
+    age = short_duration(timezone.now() - comment.moderated_at)
+    return with_who % {"name": comment.moderated_by.display_name, "age": age}
 
 
 def _check_moderator(moderator) -> None:
@@ -390,9 +490,13 @@ def _decide(comment: Comment, moderator, status: str, action: str, reason: str, 
     return comment
 
 
-def _comment_published(comment: Comment, *, tell_author: bool = True, first_publication: bool = True) -> None:
-    """A comment became visible: recount, and tell those who want to know (the others only the first time)."""
-    post_refresh_comments(post_id=comment.post_id)
+def _comment_published(
+    comment: Comment, *, tell_author: bool = True, first_publication: bool = True, recount: bool = True
+) -> None:
+    """A comment became visible: recount (unless `_decide` just did), and tell those who want to know
+    (the others only the first time)."""
+    if recount:
+        post_refresh_comments(post_id=comment.post_id)
     if tell_author:
         transaction.on_commit(lambda: notifications.notify_comment_decided(comment))
     if first_publication:

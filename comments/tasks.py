@@ -138,7 +138,7 @@ def send_moderation_digest() -> int:
             "items": [_moderation_item(comment, moderator) for comment in comments],
             "total": total,
             "more": total - len(comments),
-            "queue_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_changelist')}",
+            "queue_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_desk')}",
             "link_hours": settings.COMMENTS_MODERATION_LINK_MAX_AGE_HOURS,
         }
         sent += _send("moderation_digest", recipient=moderator, context=context)
@@ -183,6 +183,7 @@ def _moderation_item(comment: Comment, moderator) -> dict:
             for name, decision in decisions.BY_LINK.items()
         ],
         "admin_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_change', args=[comment.pk])}",
+        "desk_url": f"{settings.SITE_URL}{reverse('admin:comments_comment_desk')}#card-{comment.pk}",
     }
 
 

@@ -464,6 +464,8 @@ COMMENTS_RATE_PER_HOUR = int(os.environ.get("COMMENTS_RATE_PER_HOUR", "20"))
 COMMENTS_MAX_DEPTH = int(os.environ.get("COMMENTS_MAX_DEPTH", "3"))
 COMMENTS_EDIT_MINUTES = int(os.environ.get("COMMENTS_EDIT_MINUTES", "15"))
 COMMENTS_REPORT_THRESHOLD = int(os.environ.get("COMMENTS_REPORT_THRESHOLD", "3"))
+# Comments by moderators and by the post's author are published at once (the reason says so); "0": held like any.
+COMMENTS_STAFF_PUBLISH_AT_ONCE = os.environ.get("COMMENTS_STAFF_PUBLISH_AT_ONCE", "1") == "1"
 # "each": an e-mail to moderators per held comment; "digest": one a day (send_moderation_digest); "off".
 COMMENTS_MODERATOR_NOTIFICATIONS = os.environ.get("COMMENTS_MODERATOR_NOTIFICATIONS", "each")
 COMMENTS_MODERATION_LINK_MAX_AGE_HOURS = int(os.environ.get("COMMENTS_MODERATION_LINK_MAX_AGE_HOURS", "72"))

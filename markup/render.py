@@ -39,6 +39,10 @@ _post_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographe
 # Control characters have no place in text and no way into XML (the feeds): dropped on the way in.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STAR = "\ue000"
+# Around each mask when a moderator's view highlights them; turned into <mark> after sanitizing, out of tags only.
+_MARK_OPEN, _MARK_CLOSE = "\ue001", "\ue002"
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_UNMARK = re.compile(f"[{_MARK_OPEN}{_MARK_CLOSE}]|%EE%80%8[12]")
 
 
 @dataclass(frozen=True)
@@ -66,22 +70,26 @@ class CommentText:
         return list(dict.fromkeys(finding.kind for finding in self.personal_data))
 
 
-def read_comment(text: str, *, mask: bool = True) -> CommentText:
+def read_comment(text: str, *, mask: bool = True, highlight: bool = False) -> CommentText:
     """Comment text to safe HTML, its links and its personal data: one personal-data scan, one Markdown parse.
 
     French typography applied; personal data (IBAN, card, phone, e-mail) masked unless `mask=False`.
+    `highlight` (the moderators' desk) wraps each mask in `<mark class="personal-data">`.
     """
     text = _CONTROL.sub("", text)
     findings = tuple(find_personal_data(text))
     if mask and findings:
         # The mask's stars stand in for a private-use character through Markdown (which would read
         # them as emphasis, and show a backslash escape inside `code`), then come back.
-        text = mask_personal_data(text, escape=_escape_stars, findings=findings)
+        escape = _escape_and_mark if highlight else _escape_stars
+        text = mask_personal_data(text, escape=escape, findings=findings)
     env: dict = {}
     tokens = _comment_md.parse(text, env)
-    html = _comment_md.renderer.render(tokens, _comment_md.options, env)
+    html = typographize(sanitize_comment_html(_comment_md.renderer.render(tokens, _comment_md.options, env)))
+    if highlight:
+        html = _marks_to_html(html)
     return CommentText(
-        html=typographize(sanitize_comment_html(html).replace(_STAR, "*")),
+        html=html.replace(_STAR, "*"),
         links=tuple(url for url in _links_in(tokens) if url and not url.lower().startswith("mailto:")),
         personal_data=findings,
         masked=mask,
@@ -95,6 +103,21 @@ def render_comment(text: str, *, mask: bool = True) -> str:
 
 def _escape_stars(masked: str) -> str:
     return masked.replace("*", _STAR)
+
+
+def _escape_and_mark(masked: str) -> str:
+    return f"{_MARK_OPEN}{_escape_stars(masked)}{_MARK_CLOSE}"
+
+
+def _marks_to_html(html: str) -> str:
+    """The highlight markers as <mark> in the text; dropped inside a tag (a masked address in a link's href)."""
+    parts = _TAG_OR_TEXT.split(html)
+    return "".join(
+        _UNMARK.sub("", part)
+        if part.startswith("<")
+        else part.replace(_MARK_OPEN, '<mark class="personal-data">').replace(_MARK_CLOSE, "</mark>")
+        for part in parts
+    )
 
 
 def _links_in(tokens) -> list[str]:

@@ -45,6 +45,11 @@ def sanitize_comment_html(html: str) -> str:
     return _until_stable(_clean_comment, html)
 
 
+def without_links(html: str) -> str:
+    """A comment's sanitized HTML with its links turned to plain text (the text of each link stays)."""
+    return _keep_leading_newline(nh3.clean(html, tags=COMMENT_TAGS - {"a"}, attributes={"*": set()}))
+
+
 def sanitize_post_html(html: str) -> str:
     """Allowlist for articles written by the site's authors (trusted, but still sanitized)."""
     return _until_stable(_clean_post, html)

@@ -60,9 +60,9 @@ class TestExport:
         assert "Un autre avis" not in json.dumps(data)
 
     def test_query_budget(self, reader, history, django_assert_max_num_queries):
-        # one query each for addresses, authenticators, connected accounts and claimed imported identities
-        # (transfer); the rest, the comments' exporter
-        with django_assert_max_num_queries(8):
+        # one query each for addresses, authenticators, connected accounts, claimed imported identities
+        # (transfer) and the moderators' notes on the reader; the rest, the comments' exporter
+        with django_assert_max_num_queries(9):
             services.user_export_data(user=reader)
 
     def test_download_needs_reauthentication_then_gives_json(self, client, reader, history):

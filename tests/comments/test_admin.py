@@ -659,9 +659,12 @@ class TestFilters:
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
-def pinned(status, created, moderated=None):
+def pinned(status, created, moderated=None, queued=None):
+    """A comment written at `created` (and queued then, unless `queued` says otherwise), decided at `moderated`."""
     comment = CommentFactory(status=status)
-    Comment.objects.filter(pk=comment.pk).update(created_at=created, moderated_at=moderated)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=created, queued_at=queued or created, moderated_at=moderated
+    )
     return comment
 
 
@@ -690,6 +693,10 @@ class TestQueueHealth:
         assert health["oldest_age"] == timedelta(days=2, hours=1)
         assert health["decided_7"] == {"median": timedelta(hours=3), "count": 3}
         assert health["decided_30"] == {"median": timedelta(hours=5), "count": 5}
+
+    def test_the_oldest_counts_from_when_it_entered_the_queue(self, db):
+        pinned(Comment.Status.PENDING, NOW - timedelta(days=4455), queued=NOW - timedelta(minutes=5))
+        assert queue_health(now=NOW)["oldest_age"] == timedelta(minutes=5)
 
     def test_empty_queue(self, db):
         health = queue_health(now=NOW)

@@ -36,7 +36,7 @@ class TestRegistry:
     def test_the_service_exists_and_accepts_what_the_decision_passes(self, name):
         decision = decisions.BY_NAME[name]
         parameters = inspect.signature(getattr(services, decision.service)).parameters
-        passed = {"comment", "moderator", *decision.options, *(["reason"] if decision.takes_reason else [])}
+        passed = {"comment", "moderator", "expected", *decision.options, *(["reason"] if decision.takes_reason else [])}
         assert passed <= set(parameters)
         assert all(parameters[key].kind is inspect.Parameter.KEYWORD_ONLY for key in passed)
 

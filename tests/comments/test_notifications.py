@@ -69,6 +69,12 @@ class TestHeldCommentNotice:
         assert recipients(mailoutbox) == sorted([moderator.email, superuser.email, direct.email])
         assert held_comment.author.email not in recipients(mailoutbox)
 
+    def test_the_mail_leads_to_the_comments_card_on_the_desk(self, moderator, held_comment, mailoutbox):
+        notifications.notify_comment_held(held_comment)
+        desk = f"/admin/comments/comment/desk/#card-{held_comment.pk}"
+        assert desk in mailoutbox[0].body
+        assert desk in mailoutbox[0].alternatives[0][0]
+
     def test_the_mail_shows_post_author_text_reasons_and_three_links(
         self, settings, moderator, held_comment, mailoutbox
     ):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from blog.models import Post
 from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent
 from comments.services import (
+    CommentAlreadyDecided,
     CommentNotAllowed,
     CommentRateLimited,
     comment_approve,
@@ -431,6 +432,93 @@ class TestDecidingTwice:
         assert (decided.moderated_by, decided.decision_reason) == (other, "Non")
 
 
+class TestTwoModerators:
+    """A moderator decides what they saw (`expected`); a decision someone took since is said, never overwritten."""
+
+    @pytest.mark.parametrize(
+        ("first", "message"),
+        [
+            (comment_approve, "Déjà approuvé par Claire il y a 2 min."),
+            (comment_reject, "Déjà refusé par Claire il y a 2 min."),
+            (comment_mark_spam, "Déjà marqué indésirable par Claire il y a 2 min."),
+        ],
+    )
+    def test_the_second_decision_changes_nothing_and_says_who_and_when(self, pending_comment, first, message):
+        claire = ModeratorFactory(display_name="Claire")
+        first(comment=pending_comment, moderator=claire, expected="pending")
+        Comment.objects.filter(pk=pending_comment.pk).update(moderated_at=timezone.now() - timedelta(minutes=2))
+
+        with pytest.raises(CommentAlreadyDecided, match=message) as raised:
+            comment_reject(comment=pending_comment, moderator=ModeratorFactory(), expected="pending")
+
+        assert raised.value.comment.moderated_by == claire
+        assert pending_comment.events.exclude(action=ModerationEvent.Action.SUBMITTED).count() == 1
+
+    def test_a_comment_the_author_removed_meanwhile_is_said_so(self, pending_comment, reader, moderator):
+        comment_delete(comment=pending_comment, author=reader)
+        with pytest.raises(Comment.DoesNotExist):
+            comment_approve(comment=pending_comment, moderator=moderator, expected="pending")
+
+    def test_an_edit_sent_since_is_not_approved_unseen(self, pending_comment, reader, moderator):
+        comment_approve(comment=pending_comment, moderator=moderator, expected="pending")
+        comment_edit(comment=pending_comment, author=reader, body="Une autre version")
+
+        with pytest.raises(CommentAlreadyDecided, match="modification en attente"):
+            comment_approve(comment=pending_comment, moderator=moderator, expected="approved")
+        decided = comment_approve(comment=pending_comment, moderator=moderator, expected="edit")
+        assert decided.body == "Une autre version"
+
+    def test_approve_and_trust_checks_what_was_seen(self, pending_comment, moderator):
+        comment_reject(comment=pending_comment, moderator=moderator)
+        with pytest.raises(CommentAlreadyDecided):
+            comment_approve_and_trust(comment=pending_comment, moderator=ModeratorFactory(), expected="pending")
+        pending_comment.author.refresh_from_db()
+        assert not pending_comment.author.trusted
+
+    def test_what_was_seen_is_what_is_decided(self, pending_comment, moderator):
+        decided = comment_reject(comment=pending_comment, moderator=moderator, expected="pending")
+        assert decided.status == Comment.Status.REJECTED
+        again = comment_approve(comment=decided, moderator=moderator, expected="rejected")
+        assert again.status == Comment.Status.APPROVED
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTwoModeratorsRacing:
+    """Two moderators decide the same comment at the same instant: one decision, the other told (PostgreSQL's locks)."""
+
+    def test_one_wins_the_other_is_told(self, post, reader):
+        from concurrent.futures import ThreadPoolExecutor
+        from threading import Barrier
+
+        from django.db import connection, connections
+
+        if connection.vendor != "postgresql":
+            pytest.skip("SQLite serialises writers by locking the whole file: run with DATABASE_URL=postgres://…")
+        comment = CommentFactory(post=post, author=reader)
+        claire, marc = ModeratorFactory(display_name="Claire"), ModeratorFactory(display_name="Marc")
+        start = Barrier(2)
+
+        def decide(service, moderator):
+            try:
+                start.wait()
+                service(comment=comment, moderator=moderator, expected="pending")
+                return "decided"
+            except CommentAlreadyDecided as told:
+                return str(told)
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = list(pool.map(decide, [comment_approve, comment_reject], [claire, marc]))
+
+        assert outcomes.count("decided") == 1
+        comment.refresh_from_db()
+        told = next(outcome for outcome in outcomes if outcome != "decided")
+        assert told.startswith("Déjà approuvé par Claire" if comment.is_approved else "Déjà refusé par Marc")
+        decisions_written = comment.events.exclude(action=ModerationEvent.Action.SUBMITTED)
+        assert decisions_written.count() == 1
+
+
 class TestHoldReasons:
     """A comment's reasons, stored once as codes with their parameters, in indexed rows (the admin filters on them)."""
 
@@ -505,3 +593,60 @@ class TestSubmitCost:
 # the block list, the known domains of the links, the comment, its hold-reason rows, its history row,
 # the e-mail task; and the savepoint of the transaction.
 SUBMIT_BUDGET = 11
+
+
+class TestQueuedAt:
+    """`queued_at`: when the comment entered the queue, or came back to it (the desk's ages count from it)."""
+
+    def test_an_edit_and_a_requeue_put_it_back_at_the_end(self, pending_comment, reader, moderator, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 1
+        Comment.objects.filter(pk=pending_comment.pk).update(queued_at=timezone.now() - timedelta(days=3))
+        approved = comment_approve(comment=pending_comment, moderator=moderator)
+        comment_report(comment=approved, reporter=UserFactory())
+        pending_comment.refresh_from_db()
+        assert timezone.now() - pending_comment.queued_at < timedelta(minutes=1)
+
+        Comment.objects.filter(pk=pending_comment.pk).update(queued_at=timezone.now() - timedelta(days=3))
+        comment_edit(comment=pending_comment, author=reader, body="Nouvelle version")
+        pending_comment.refresh_from_db()
+        assert timezone.now() - pending_comment.queued_at < timedelta(minutes=1)
+
+
+def service_event(service):
+    return {
+        comment_approve: ModerationEvent.Action.APPROVED,
+        comment_reject: ModerationEvent.Action.REJECTED,
+        comment_mark_spam: ModerationEvent.Action.SPAM,
+    }[service]
+
+
+class TestUndo:
+    """`z` on the desk: one's own last decision, taken back within the minute, recorded as a reversal."""
+
+    @pytest.mark.parametrize("service", [comment_approve, comment_reject, comment_mark_spam])
+    def test_back_to_the_queue_with_both_rows_in_the_history(self, pending_comment, moderator, service):
+        from comments.services import comment_undo_decision
+
+        service(comment=pending_comment, moderator=moderator)
+        undone = comment_undo_decision(comment=pending_comment, moderator=moderator)
+
+        assert (undone.status, undone.moderated_by, undone.decision_reason) == (Comment.Status.PENDING, None, "")
+        actions = list(undone.events.values_list("action", flat=True))
+        assert actions == [service_event(service), ModerationEvent.Action.REVERTED]
+        assert [reason.code for reason in undone.hold_reasons.all()] == ["undone"]
+        undone.post.refresh_from_db()
+        assert undone.post.approved_comment_count == 0
+
+    def test_only_ones_own_and_only_within_the_minute(self, pending_comment, moderator):
+        from comments.services import comment_undo_decision
+
+        with pytest.raises(ValidationError, match="Rien à annuler"):
+            comment_undo_decision(comment=pending_comment, moderator=moderator)
+        comment_approve(comment=pending_comment, moderator=moderator)
+        with pytest.raises(ValidationError, match="Rien à annuler"):
+            comment_undo_decision(comment=pending_comment, moderator=ModeratorFactory())
+        ModerationEvent.objects.filter(comment=pending_comment).update(created_at=timezone.now() - timedelta(minutes=2))
+        with pytest.raises(ValidationError, match="Trop tard"):
+            comment_undo_decision(comment=pending_comment, moderator=moderator)
+        pending_comment.refresh_from_db()
+        assert pending_comment.is_approved

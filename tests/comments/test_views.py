@@ -272,6 +272,19 @@ class TestOwnCommentPages:
         client.force_login(CommentFactory().author)
         assert client.get(reverse("comments:report", kwargs={"pk": pending_comment.pk})).status_code == 404
 
+    def test_the_spammer_learns_nothing(self, client, post, reader, moderator):
+        from comments.services import comment_mark_spam
+
+        spam = CommentFactory(post=post, author=reader, body="Achetez sur [ma boutique](https://boutique.example)")
+        comment_mark_spam(comment=spam, moderator=moderator)
+        client.force_login(reader)
+        page = client.get(reverse("comments:mine")).content.decode()
+        mine = page[page.index('<ol class="my-comments">') : page.index("</ol>")]
+        assert "Non publié" in mine and "ma boutique" in mine
+        assert "Indésirable" not in mine and "spam" not in mine.lower()
+        assert "https://boutique.example" not in page
+        assert '<div class="comment-body"><p>Achetez sur ma boutique</p>' in mine
+
     def test_my_comments_lists_statuses_and_the_refusal_reason(self, client, post, reader, moderator):
         from comments.services import comment_reject
 

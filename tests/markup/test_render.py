@@ -1,6 +1,6 @@
 import pytest
 
-from markup.render import WORDS_PER_MINUTE, reading_minutes, render_comment, render_post
+from markup.render import WORDS_PER_MINUTE, read_comment, reading_minutes, render_comment, render_post
 from tests.factories import PostFactory
 
 
@@ -112,3 +112,19 @@ class TestReadingMinutes:
         post.save()
         post.refresh_from_db()
         assert post.reading_minutes == 1
+
+
+class TestHighlightedMasks:
+    """The moderators' desk shows where personal data was masked; readers' HTML stays as it was."""
+
+    def test_each_mask_is_marked(self):
+        html = read_comment("IBAN FR7630006000011234567890189, tél. 06 12 34 56 78", highlight=True).html
+        assert html.count('<mark class="personal-data">') == 2
+        assert '<mark class="personal-data">06 ** ** ** 78</mark>' in html
+
+    def test_no_marker_is_left_in_a_link(self):
+        html = read_comment("[moi](mailto:jean@example.org)", highlight=True).html
+        assert "%EE%80%81" not in html and "\ue001" not in html and "\ue002" not in html
+
+    def test_readers_html_has_no_mark(self):
+        assert "<mark" not in read_comment("tél. 06 12 34 56 78").html

@@ -1,0 +1,254 @@
+"""The moderators' desk in a real browser: a queue decided from the keyboard alone, measured; axe; a phone; no script.
+
+Run it on PostgreSQL for the figures (DATABASE_URL=postgres://…): it prints keystrokes per decision,
+page loads after the first, the server's time per decision (p50, p99: the time between the request
+sent and the answer's first byte, as Chromium measures it) and the total time.
+"""
+
+import json
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.e2e.test_accessibility import AXE, AXE_TAGS, describe
+from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "motdepasse-solide-42"
+QUEUE = 50
+
+
+def log_in_admin(page, base_url, email):
+    page.goto(f"{base_url}/admin/login/?next=/admin/comments/comment/desk/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.locator("h1")).to_have_text("Commentaires à modérer")
+    page.wait_for_load_state("load")  # the desk's script (deferred) listens to the keys from here
+
+
+def make_queue(n=QUEUE):
+    post = PostFactory(title="Le vélo en ville", slug="velo-en-ville")
+    authors = UserFactory.create_batch(5)
+    parent = CommentFactory(post=post, author=authors[0], status=Comment.Status.APPROVED, body="Le premier avis.")
+    comments = [
+        CommentFactory(post=post, author=authors[i % 5], body=f"Avis numéro {i} sur le vélo.") for i in range(n - 2)
+    ]
+    comments.append(CommentFactory(post=post, author=authors[1], parent=parent, depth=1, body="Je réponds."))
+    comments.append(
+        CommentFactory(
+            post=post, author=authors[2], body="Mon numéro : 06 12 34 56 78", hold_reasons=[{"code": "phone"}]
+        )
+    )
+    return post, comments
+
+
+REPLY = "Merci, nous corrigeons le billet."
+
+
+def plan(i):
+    """The keys of the i-th decision and the status it leads to: mostly approvals, refusals with a preset, spam,
+    one reply (the text typed is counted apart)."""
+    if i == 5:
+        return ["e", REPLY, "Control+Enter"], Comment.Status.APPROVED
+    if i == 9:  # approved by mistake, taken back (z), filed as spam
+        return ["a", "z", "s"], Comment.Status.SPAM
+    if i % 10 == 3:
+        return ["r", "2", "Enter"], Comment.Status.REJECTED
+    if i % 10 == 7:
+        return ["s"], Comment.Status.SPAM
+    return ["a"], Comment.Status.APPROVED
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org", display_name="Mina")
+    _post, comments = make_queue()
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    expect(page.locator(".desk-card")).to_have_count(QUEUE)
+    shoot(page, "desk-01-queue")
+
+    loads, timings = [], []
+    page.on("load", lambda: loads.append(page.url))
+    reply_ms = []
+    page.on("requestfinished", lambda r: "/decide/" in r.url and timings.append(r.timing))
+    page.on(
+        "requestfinished",
+        lambda r: "/reply/" in r.url and reply_ms.append(r.timing["responseStart"] - r.timing["requestStart"]),
+    )
+    keystrokes, expected = 0, {}
+    started = time.perf_counter()
+    for i in range(QUEUE):
+        current = page.evaluate("document.activeElement.closest('.desk-card')?.dataset.pk")
+        card = current or page.locator(".desk-card").first.get_attribute("data-pk")
+        keys, status = plan(i)
+        expected[int(card)] = status
+        for key in keys:
+            if key == REPLY:
+                page.keyboard.type(key)
+                continue
+            page.keyboard.press(key)
+            keystrokes += 1
+            if key in ("a", "z") and len(keys) > 1:  # the undo: wait for the card to leave, then to come back
+                remaining = QUEUE - i - (1 if key == "a" else 0)
+                page.wait_for_function("n => document.querySelectorAll('.desk-card').length === n", arg=remaining)
+        page.wait_for_function("n => document.querySelectorAll('.desk-card').length === n", arg=QUEUE - i - 1)
+        if i == 3:
+            shoot(page, "desk-02-after-a-refusal")
+        if i < QUEUE - 1:  # the next card has the focus, visibly
+            assert page.evaluate("document.activeElement.classList.contains('desk-card')")
+    total = time.perf_counter() - started
+    expect(page.locator("#desk-status")).to_contain_text("Commentaire")
+    shoot(page, "desk-03-done")
+
+    statuses = dict(Comment.objects.filter(pk__in=expected).values_list("pk", "status"))
+    assert statuses == expected
+    assert Comment.objects.get(pk=comments[3].pk).decision_reason == "Propos injurieux ou agressifs"
+    reply = Comment.objects.get(parent=comments[5])
+    assert (reply.body, reply.author, reply.status) == (REPLY, moderator, Comment.Status.APPROVED)
+    server = [timing["responseStart"] - timing["requestStart"] for timing in timings]
+    print(f"\n[desk] the reply: {reply_ms[0]:.1f} ms on the server (approval and publication, one request)")
+    assert len(server) == QUEUE and loads == []  # 49 decisions and the mistaken approval; the reply apart
+    assert Comment.objects.get(pk=comments[9].pk).events.filter(action="reverted").count() == 1
+    print(
+        f"\n[desk] {connection.vendor}: {QUEUE} decisions, {keystrokes} keystrokes besides the reply's text "
+        f"({keystrokes / QUEUE:.2f} per decision), page loads after the first: {len(loads)}, "
+        f"server time per decision p50 {statistics.median(server):.1f} ms, p99 {percentile(server, 0.99):.1f} ms, "
+        f"total {total:.1f} s"
+    )
+
+
+def test_typing_in_a_field_fires_no_shortcut(live_server, new_page):
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(3)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    page.keyboard.press("/")
+    page.keyboard.type("a sj")
+    expect(page.locator(".desk-card")).to_have_count(3)
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    page.keyboard.press("?")
+    expect(page.locator("#desk-help")).to_have_attribute("open", "")
+
+
+def test_new_comments_are_announced_not_slid_under_the_cursor(live_server, new_page, monkeypatch, shoot):
+    from comments import admin_desk
+
+    monkeypatch.setattr(admin_desk, "POLL_SECONDS", 1)
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(3)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    CommentFactory.create_batch(2)
+    expect(page.locator("#desk-new a")).to_have_text("2 nouveaux commentaires à modérer", timeout=5000)
+    expect(page.locator(".desk-card")).to_have_count(3)
+    shoot(page, "desk-04-new-comments")
+
+
+def test_a_note_on_the_author_from_the_keyboard(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(3)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    page.keyboard.press("n")
+    page.keyboard.type("Liens d’affiliation déjà vus")
+    page.keyboard.press("Enter")
+    expect(page.locator(".desk-card").first.locator(".desk-notes")).to_contain_text("Liens d’affiliation déjà vus")
+    expect(page.locator("#desk-status")).to_contain_text("Note ajoutée")
+    page.keyboard.press("h")  # the author's last comments, in a drawer, without leaving the page
+    expect(page.locator(".desk-card").first.locator(".desk-history-list")).to_contain_text("Le premier avis.")
+    shoot(page, "desk-06-note-and-drawer")
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3  # typing fired no shortcut
+
+
+def test_bulk_x_then_one_key_for_the_selection(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    _post, comments = make_queue(4)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    for key in ["x", "j", "x", "j", "j"]:  # the first two selected, the focus on the fourth
+        page.keyboard.press(key)
+    shoot(page, "desk-05-selection")
+    page.keyboard.press("s")
+    expect(page.locator(".desk-card")).to_have_count(2)
+    statuses = dict(Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list("pk", "status"))
+    assert [statuses[c.pk] for c in comments] == ["spam", "spam", "pending", "pending"]
+    page.locator(f"#select-{comments[2].pk}").check()
+    page.locator(f"#select-{comments[3].pk}").click(modifiers=["Shift"])
+    page.keyboard.press("r")
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(page.locator(".desk-card")).to_have_count(0)
+    refused = Comment.objects.filter(pk__in=[comments[2].pk, comments[3].pk])
+    assert set(refused.values_list("status", "decision_reason")) == {("rejected", "Hors sujet")}
+
+
+def test_two_moderators_the_second_is_told(live_server, new_page):
+    first, second = ModeratorFactory(email="mina@example.org"), ModeratorFactory(display_name="Claire")
+    _post, comments = make_queue(2)
+    page = new_page()
+    log_in_admin(page, live_server.url, first.email)
+    from comments.services import comment_approve
+
+    comment_approve(comment=comments[0], moderator=second)
+    page.keyboard.press("s")
+    expect(page.locator("#desk-status")).to_contain_text("Déjà approuvé par Claire")
+    assert Comment.objects.get(pk=comments[0].pk).status == Comment.Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("scheme", "viewport"),
+    [
+        ("light", {"width": 1280, "height": 900}),
+        ("dark", {"width": 1280, "height": 900}),
+        ("light", {"width": 375, "height": 740}),
+    ],
+)
+def test_axe_and_the_phone(live_server, browser, shoot, scheme, viewport):
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(4)
+    context = browser.new_context(bypass_csp=True, locale="fr-FR", color_scheme=scheme, viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in_admin(page, live_server.url, moderator.email)
+        page.keyboard.press("j")
+        page.keyboard.press("r")  # the refusal's presets, open
+        name = f"desk-axe-{scheme}-{viewport['width']}"
+        shoot(page, name)
+        page.add_script_tag(path=str(AXE))
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        violations = page.evaluate("async (options) => await axe.run(document, options)", options)["violations"]
+        assert not violations, describe(name, page.url, violations)
+        for button in page.locator(".desk-card").first.locator(".decide-buttons .button").all():
+            box = button.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], json.dumps(box)
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_forms_still_decide(live_server, browser):
+    moderator = ModeratorFactory(email="mina@example.org")
+    _post, comments = make_queue(3)
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    try:
+        log_in_admin(page, live_server.url, moderator.email)
+        page.locator(f"#card-{comments[0].pk}").get_by_role("button", name="Approuver", exact=False).first.click()
+        expect(page.locator(".messagelist")).to_contain_text("Commentaire approuvé.")
+        assert page.url.endswith(f"#card-{comments[1].pk}")
+        assert Comment.objects.get(pk=comments[0].pk).status == Comment.Status.APPROVED
+    finally:
+        context.close()
