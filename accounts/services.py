@@ -181,10 +181,6 @@ class AccountNotDeletable(PermissionDenied):
 
 def user_export_data(*, user) -> dict:
     """Everything the site holds about `user`, for « Télécharger mes données » (JSON-serialisable)."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.socialaccount.models import SocialAccount
-
     data = {
         "format": "causerie-export/1",
         "exported_at": timezone.now().isoformat(),
@@ -202,18 +198,7 @@ def user_export_data(*, user) -> dict:
             "banned_at": user.banned_at.isoformat() if user.banned_at else None,
             "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
             "sanction_reason": user.sanction_reason,
-            "email_addresses": [
-                {"email": a.email, "verified": a.verified, "primary": a.primary}
-                for a in EmailAddress.objects.filter(user=user).order_by("pk")
-            ],
-            "two_factor_methods": [
-                {"type": a.type, "created_at": a.created_at.isoformat()}
-                for a in Authenticator.objects.filter(user=user).order_by("pk")
-            ],
-            "connected_accounts": [
-                {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
-                for a in SocialAccount.objects.filter(user=user).order_by("pk")
-            ],
+            **_ways_in_data(user),
             "moderator_notes": [
                 {"note": note.body, "created_at": note.created_at.isoformat()}
                 for note in user.moderator_notes.order_by("created_at", "id")
@@ -223,6 +208,28 @@ def user_export_data(*, user) -> dict:
     for name, exporter in sorted(privacy.exporters().items()):
         data[name] = exporter(user)
     return data
+
+
+def _ways_in_data(user) -> dict:
+    """The account's addresses, second factors and passkeys, and connected accounts: allauth's rows."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    return {
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "two_factor_methods": [
+            {"type": a.type, "created_at": a.created_at.isoformat()}
+            for a in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "connected_accounts": [
+            {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
+            for a in SocialAccount.objects.filter(user=user).order_by("pk")
+        ],
+    }
 
 
 def moderator_note_add(*, user, moderator, body: str):

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sanctions import redirect_back
 from comments import decisions
-from comments.models import Comment, RefusalPreset
+from comments.models import Comment
+from comments.moderation import RefusalPreset
 from comments.services import CommentAlreadyDecided
 
 

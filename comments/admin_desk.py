@@ -33,7 +33,8 @@ from accounts import services as account_services
 from accounts.sanctions import redirect_back
 from comments import decisions, selectors, services
 from comments.admin_stats import CountCap
-from comments.models import Comment, RefusalPreset, Report
+from comments.models import Comment, Report
+from comments.moderation import RefusalPreset
 from markup.render import read_comment
 
 PAGE_SIZE = 50

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from comments.moderation import Reason
+from comments.moderation import Reason, RefusalPreset
 from markup.render import CommentText, read_comment
 from markup.sanitize import without_links
 
@@ -60,17 +60,6 @@ class CommentQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.approved()
         return self.filter(Q(status=Comment.Status.APPROVED) | Q(status=Comment.Status.PENDING, author=user))
-
-
-class RefusalPreset(models.TextChoices):
-    """The reasons a moderator picks from a list to refuse a comment: stored as a code, worded when shown,
-    in the reader's language (the moderator's own words, beside it, stay as written)."""
-
-    OFF_TOPIC = "off_topic", _("Hors sujet")
-    ABUSIVE = "abusive", _("Propos injurieux ou agressifs")
-    ADVERTISING = "advertising", _("Publicité ou spam déguisé")
-    PERSONAL_DATA = "personal_data", _("Données personnelles")
-    DUPLICATE = "duplicate", _("Doublon")
 
 
 class Comment(models.Model):

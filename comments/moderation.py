@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -354,3 +355,14 @@ def matching_domain(domain: str, candidates: frozenset[str]) -> str | None:
         if domain == candidate or domain.endswith(f".{candidate}"):
             return candidate
     return None
+
+
+class RefusalPreset(TextChoices):
+    """The reasons a moderator picks from a list to refuse a comment: stored as a code, worded when shown,
+    in the reader's language (the moderator's own words, beside it, stay as written)."""
+
+    OFF_TOPIC = "off_topic", gettext_lazy("Hors sujet")
+    ABUSIVE = "abusive", gettext_lazy("Propos injurieux ou agressifs")
+    ADVERTISING = "advertising", gettext_lazy("Publicité ou spam déguisé")
+    PERSONAL_DATA = "personal_data", gettext_lazy("Données personnelles")
+    DUPLICATE = "duplicate", gettext_lazy("Doublon")

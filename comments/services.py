@@ -31,7 +31,8 @@ from comments import moderation, notifications, selectors
 from comments.admin_stats import short_duration
 from comments.decisions import EVENTS as DECISION_EVENTS
 from comments.decisions import MODERATE_PERMISSION
-from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, RefusalPreset, Report
+from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, Report
+from comments.moderation import RefusalPreset
 from markup.render import read_comment
 
 

@@ -143,7 +143,7 @@ class TestDeciding:
         client.force_login(moderator)
         response = client.post(
             reverse("admin:comments_comment_decide", args=[pending_comment.pk]),
-            {"decision": "reject", "expected": "pending", "preset": "Hors sujet"},
+            {"decision": "reject", "expected": "pending", "preset": "off_topic"},
             headers={"Accept": "application/json"},
         )
         assert response.status_code == 409
@@ -160,11 +160,12 @@ class TestDeciding:
 
         response = client.post(
             reverse("admin:comments_comment_decide", args=[first.pk]),
-            {"decision": "reject", "expected": "pending", "preset": "Hors sujet", "next": back},
+            {"decision": "reject", "expected": "pending", "preset": "off_topic", "next": back},
         )
         assert response.status_code == 302 and response.url == back
         first.refresh_from_db()
-        assert (first.status, first.decision_reason) == (Comment.Status.REJECTED, "Hors sujet")
+        assert (first.status, first.decision_preset) == (Comment.Status.REJECTED, "off_topic")
+        assert first.refusal_reason == "Hors sujet"
 
     def test_a_get_decides_nothing(self, client, moderator, pending_comment):
         client.force_login(moderator)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from comments import services
-from comments.models import Comment, RefusalPreset
+from comments.models import Comment
+from comments.moderation import RefusalPreset
 
 pytestmark = pytest.mark.django_db
 

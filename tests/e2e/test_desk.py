@@ -113,7 +113,7 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
 
     statuses = dict(Comment.objects.filter(pk__in=expected).values_list("pk", "status"))
     assert statuses == expected
-    assert Comment.objects.get(pk=comments[3].pk).decision_reason == "Propos injurieux ou agressifs"
+    assert Comment.objects.get(pk=comments[3].pk).refusal_reason == "Propos injurieux ou agressifs"
     reply = Comment.objects.get(parent=comments[5])
     assert (reply.body, reply.author, reply.status) == (REPLY, moderator, Comment.Status.APPROVED)
     server = [timing["responseStart"] - timing["requestStart"] for timing in timings]
@@ -192,7 +192,7 @@ def test_bulk_x_then_one_key_for_the_selection(live_server, new_page, shoot):
     page.keyboard.press("Enter")
     expect(page.locator(".desk-card")).to_have_count(0)
     refused = Comment.objects.filter(pk__in=[comments[2].pk, comments[3].pk])
-    assert set(refused.values_list("status", "decision_reason")) == {("rejected", "Hors sujet")}
+    assert set(refused.values_list("status", "decision_preset")) == {("rejected", "off_topic")}
 
 
 def test_two_moderators_the_second_is_told(live_server, new_page):
