@@ -19,6 +19,8 @@ splices them):
   each request (a reader has few of those);
 - ``note`` at the top of each comment: « Merci ! » (or « Déjà envoyé ») on the comment its author
   has just sent, for that one page (`SENT_SESSION_KEY`, set by the view, taken here);
+- none in the « Choix de la rédaction » at the top (`_picks`): comments a moderator featured, the
+  same for every reader, cached with the thread (featuring raises the comments version);
 - ``before`` each comment, ``end`` after its replies (or ``new`` where it has none yet; PK 0 is
   the top level): where the reader's own pending comments go, in date order among the
   published ones, a reply under its parent.
@@ -86,7 +88,8 @@ def _render_published_thread(post, policy: moderation.Policy) -> dict:
     for comment in comments:
         comment.can_reply = not comment.is_removed and comment.depth + 1 < policy.max_depth
     item = get_template("comments/_comment.html")
-    html = "".join(item.render({"comment": root, "slots": True}) for root in build_tree(comments))
+    html = _picks(comments)
+    html += "".join(item.render({"comment": root, "slots": True}) for root in build_tree(comments))
     html += thread_hole("end", TOP)
     reader_actions = {c.pk: _actions(c.pk, published=True, can_reply=c.can_reply) for c in comments if not c.is_removed}
     # What a logged-in reader with nothing of their own in the thread sees, and where its holes are.
@@ -108,6 +111,12 @@ def _render_published_thread(post, policy: moderation.Policy) -> dict:
             for c in comments
         },
     }
+
+
+def _picks(comments) -> str:
+    """The post's « Choix de la rédaction », first in the thread (no holes: the same for every reader)."""
+    picks = sorted((c for c in comments if c.featured_at and not c.is_removed), key=lambda c: c.featured_at)
+    return get_template("comments/_picks.html").render({"picks": picks}) if picks else ""
 
 
 def _actions(pk, *, published, can_reply=False, mine=False, editable=False, reported=False) -> str:

@@ -1,0 +1,37 @@
+"""The editors' picks and moderating in place, in a real browser: `f` on the desk, then the post page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.e2e.test_desk import log_in_admin
+from tests.factories import CommentFactory, ModeratorFactory, PostFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_f_on_the_desk_puts_the_comment_first_on_the_post(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    post = PostFactory(title="Le vélo en ville", slug="velo-en-ville")
+    CommentFactory(post=post, status=Comment.Status.APPROVED, body="Un premier avis, ordinaire.")
+    picked = CommentFactory(post=post, status=Comment.Status.APPROVED, body="L’avis que la rédaction retient.")
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    page.goto(f"{live_server.url}/admin/comments/comment/desk/?onglet=approved")
+    page.wait_for_load_state("load")
+    expect(page.locator(".desk-card").first).to_contain_text("L’avis que la rédaction retient.")  # newest first
+
+    page.keyboard.press("f")
+
+    expect(page.locator("#desk-status")).to_contain_text("choisi par la rédaction")
+    expect(page.locator(".desk-card").first.locator("form.desk-feature button")).to_contain_text("Retirer")
+    shoot(page, "desk-10-feature")
+    picked.refresh_from_db()
+    assert picked.featured_at is not None
+    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    first = page.locator(".comment-list > li").first
+    expect(first.locator("h3")).to_have_text("Choix de la rédaction")
+    expect(first).to_contain_text("L’avis que la rédaction retient.")
+    expect(page.locator(f"#comment-{picked.pk} .badge-featured")).to_have_text("Choix de la rédaction")
+    page.locator(".comment-picks").scroll_into_view_if_needed()
+    shoot(page, "post-editors-picks")
