@@ -35,3 +35,31 @@ def test_f_on_the_desk_puts_the_comment_first_on_the_post(live_server, new_page,
     expect(page.locator(f"#comment-{picked.pk} .badge-featured")).to_have_text("Choix de la rédaction")
     page.locator(".comment-picks").scroll_into_view_if_needed()
     shoot(page, "post-editors-picks")
+
+
+def test_a_moderator_decides_on_the_post_itself(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    post = PostFactory(title="Le vélo en ville", slug="velo-en-ville")
+    CommentFactory(post=post, status=Comment.Status.APPROVED, body="Un avis déjà publié.")
+    waiting = CommentFactory(post=post, body="Un avis qui attend sur le billet.")
+    refused = CommentFactory(post=post, body="Un avis à refuser.")
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    item = page.locator(f"#comment-{waiting.pk}")
+    expect(item.locator(".badge-pending")).to_contain_text("En attente")
+    item.scroll_into_view_if_needed()
+    shoot(page, "post-moderate-in-place")
+
+    item.get_by_role("button", name="Approuver").click()
+
+    expect(page.locator(".messages")).to_contain_text("Commentaire approuvé")
+    assert page.url.endswith(f"{post.get_absolute_url()}#commentaires")
+    expect(page.locator(f"#comment-{waiting.pk} .badge-pending")).to_have_count(0)
+    expect(page.locator(f"#comment-{waiting.pk}")).to_contain_text("Un avis qui attend sur le billet.")
+    page.locator(f"#comment-{refused.pk}").get_by_role("button", name="Refuser").click()
+    expect(page.locator(".messages")).to_contain_text("Commentaire refusé")
+    expect(page.locator(f"#comment-{refused.pk}")).to_have_count(0)
+    refused.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (waiting.status, refused.status) == (Comment.Status.APPROVED, Comment.Status.REJECTED)
