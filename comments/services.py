@@ -505,6 +505,8 @@ def _decide(comment: Comment, moderator, status: str, action: str, reason: str, 
     comment.moderated_at = timezone.now()
     comment.moderated_by = moderator
     comment.decision_preset, comment.decision_reason = _preset(preset), reason[:300]
+    if status != Comment.Status.APPROVED:
+        comment.featured_at = None  # no longer published: no longer a pick, nor one again if approved later
     comment.save()
     _log(comment, action, moderator, _decision_text(comment))
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=comment.moderated_at)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from blog.models import Post
 from comments.models import ModerationEvent
-from comments.services import comment_approve, comment_feature
+from comments.services import comment_approve, comment_feature, comment_reject
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,12 @@ class TestTheService:
         taken_out = comment_feature(comment=comment, moderator=moderator, featured=False)
         assert taken_out.featured_at is None
         assert comment.events.filter(action=ModerationEvent.Action.UNFEATURED).count() == 1
+
+    def test_a_refusal_takes_it_out_for_good(self, moderator, published):
+        comment = comment_feature(comment=published("Refusé après coup."), moderator=moderator, featured=True)
+        comment_reject(comment=comment, moderator=moderator)
+        comment = comment_approve(comment=comment, moderator=moderator)
+        assert comment.featured_at is None
 
     def test_a_reader_may_not(self, published):
         comment = published("Pas pour vous.")
