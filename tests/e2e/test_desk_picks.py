@@ -4,6 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from comments.services import comment_feature
+from tests.e2e.test_accessibility import AXE, AXE_TAGS, describe
 from tests.e2e.test_desk import log_in_admin
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory
 
@@ -63,3 +65,26 @@ def test_a_moderator_decides_on_the_post_itself(live_server, new_page, shoot):
     refused.refresh_from_db()
     waiting.refresh_from_db()
     assert (waiting.status, refused.status) == (Comment.Status.APPROVED, Comment.Status.REJECTED)
+
+
+def test_axe_on_a_post_with_picks_and_waiting_comments(live_server, browser, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    post = PostFactory(title="Le vélo en ville", slug="velo-en-ville")
+    picked = CommentFactory(post=post, status=Comment.Status.APPROVED, body="L’avis retenu.")
+    comment_feature(comment=picked, moderator=moderator, featured=True)
+    CommentFactory(post=post, body="Un avis qui attend.")
+    context = browser.new_context(bypass_csp=True, locale="fr-FR", viewport={"width": 375, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        log_in_admin(page, live_server.url, moderator.email)
+        page.goto(f"{live_server.url}{post.get_absolute_url()}")
+        expect(page.locator(".comment-picks h3")).to_have_text("Choix de la rédaction")
+        expect(page.locator(".comment-moderate")).to_have_count(1)
+        shoot(page, "post-picks-and-waiting-375")
+        page.add_script_tag(path=str(AXE))
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        violations = page.evaluate("async (options) => await axe.run(document, options)", options)["violations"]
+        assert not violations, describe("post-picks-and-waiting", page.url, violations)
+    finally:
+        context.close()
