@@ -182,7 +182,7 @@ class ReplyForm(forms.Form):
 
 
 def urls(model_admin) -> list:
-    """The desk's page, and its two POST endpoints beside the admin's decision one: a reply, an undo."""
+    """The desk's page, and its POST endpoints beside the admin's decision one: a reply, a note, an undo, a pick."""
     site = model_admin.admin_site
     return [
         path("desk/", site.admin_view(partial(desk_view, model_admin)), name="comments_comment_desk"),
@@ -195,6 +195,7 @@ def urls(model_admin) -> list:
         ),
         path("<int:pk>/note/", site.admin_view(require_POST(note_view)), name="comments_comment_note"),
         path("<int:pk>/undo/", site.admin_view(require_POST(undo_view)), name="comments_comment_undo"),
+        path("<int:pk>/feature/", site.admin_view(require_POST(feature_view)), name="comments_comment_feature"),
     ]
 
 
@@ -296,3 +297,19 @@ def reply_view(request, pk):
         except (ValidationError, PermissionDenied, services.CommentRateLimited) as refused:
             status, message = 422, " ".join(getattr(refused, "messages", [str(refused)]))
     return _answer(request, status, message, form.data.get("next", ""))
+
+
+def feature_view(request, pk):
+    """`f`: put a published comment among the post's « Choix de la rédaction » (`featured=1`), or take it out."""
+    comment = _moderated_comment(request, pk)
+    featured = request.POST.get("featured") == "1"
+    excerpt = Truncator(comment.body).chars(60)
+    try:
+        featured_comment = services.comment_feature(comment=comment, moderator=request.user, featured=featured)
+    except ValidationError as refused:
+        return _answer(request, 409, " ".join(refused.messages), request.POST.get("next", ""))
+    done = gettext("choisi par la rédaction") if featured else gettext("retiré des choix de la rédaction")
+    message = f"« {excerpt} » : {done}."
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True, "message": message, "featured": bool(featured_comment.featured_at)})
+    return _answer(request, 200, message, request.POST.get("next", ""))

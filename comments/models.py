@@ -115,6 +115,13 @@ class Comment(models.Model):
     )
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
     removed_at = models.DateTimeField(_("supprimé par son auteur le"), null=True, blank=True)
+    featured_at = models.DateTimeField(
+        _("choix de la rédaction depuis"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Montré en tête du fil, sous « Choix de la rédaction », tant qu’il est publié."),
+    )
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -294,6 +301,8 @@ class ModerationEvent(models.Model):
         SPAM = "spam", _("Marqué indésirable")
         REMOVED = "removed", _("Supprimé par son auteur")
         REVERTED = "reverted", _("Décision annulée")
+        FEATURED = "featured", _("Choisi par la rédaction")
+        UNFEATURED = "unfeatured", _("Retiré des choix de la rédaction")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events", verbose_name=_("commentaire"))
     action = models.CharField(_("action"), max_length=12, choices=Action)

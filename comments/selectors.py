@@ -165,3 +165,15 @@ def site_lists(link_domains: list[str]) -> moderation.SiteLists:
     return moderation.SiteLists(
         blocked_words=frozenset(words), blocked_domains=frozenset(domains), known_domains=frozenset(known)
     )
+
+
+def waiting_on_post(post, moderator) -> list[Comment]:
+    """The post's comments waiting for a decision, by others, for a moderator reading it (none for anyone else).
+
+    Staff only: a moderator must be staff to reach the admin's decision endpoint, and the flag is on the
+    user row already loaded, so an ordinary reader's page costs no permission query.
+    """
+    if not moderator.is_staff or not moderator.has_perm(MODERATE_PERMISSION):
+        return []
+    waiting = Comment.objects.pending().filter(post=post, removed_at__isnull=True).exclude(author=moderator)
+    return list(waiting.select_related("author").order_by("created_at"))

@@ -9,7 +9,7 @@ site's lists comes from `comments.selectors`.
 
 Why not split: some 530 lines, and the module is the list of everything that can happen to a
 comment (submit, edit, delete, report, approve, reject, spam, a decision undone, a moderator's
-reply from the desk) with the few steps they share
+reply from the desk, featured among the editors' picks) with the few steps they share
 (`_decide`, `_comment_published`, `post_refresh_comments`): one file to read to know them all.
 """
 
@@ -370,6 +370,27 @@ def comment_undo_decision(*, comment: Comment, moderator) -> Comment:
     return locked
 
 
+def comment_feature(*, comment: Comment, moderator, featured: bool) -> Comment:
+    """Put a published comment among the post's « Choix de la rédaction » (first in its thread), or take it out.
+
+    Only an approved comment, still there, may be featured; asking for the state it already has
+    changes nothing and writes no history row.
+    """
+    _check_moderator(moderator)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if featured and (not locked.is_approved or locked.is_removed):
+            raise ValidationError(_("Seul un commentaire publié peut être choisi par la rédaction."))
+        if bool(locked.featured_at) == featured:
+            return locked
+        locked.featured_at = timezone.now() if featured else None
+        locked.save(update_fields=["featured_at"])
+        action = ModerationEvent.Action.FEATURED if featured else ModerationEvent.Action.UNFEATURED
+        _log(locked, action, moderator, "")
+        post_refresh_comments(post_id=locked.post_id)
+    return locked
+
+
 def comment_reply_from_desk(*, comment: Comment, moderator, body: str, expected: str | None = None) -> Comment:
     """A moderator answers a comment from the desk, in one step: the comment approved if it waited, the reply stored.
 
@@ -484,6 +505,8 @@ def _decide(comment: Comment, moderator, status: str, action: str, reason: str, 
     comment.moderated_at = timezone.now()
     comment.moderated_by = moderator
     comment.decision_preset, comment.decision_reason = _preset(preset), reason[:300]
+    if status != Comment.Status.APPROVED:
+        comment.featured_at = None  # no longer published: no longer a pick, nor one again if approved later
     comment.save()
     _log(comment, action, moderator, _decision_text(comment))
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=comment.moderated_at)

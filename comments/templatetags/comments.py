@@ -19,9 +19,14 @@ splices them):
   each request (a reader has few of those);
 - ``note`` at the top of each comment: « Merci ! » (or « Déjà envoyé ») on the comment its author
   has just sent, for that one page (`SENT_SESSION_KEY`, set by the view, taken here);
+- none in the « Choix de la rédaction » at the top (`_picks`): comments a moderator featured, the
+  same for every reader, cached with the thread (featuring raises the comments version);
 - ``before`` each comment, ``end`` after its replies (or ``new`` where it has none yet; PK 0 is
   the top level): where the reader's own pending comments go, in date order among the
-  published ones, a reply under its parent.
+  published ones, a reply under its parent; for a moderator, every comment waiting on the post
+  goes there too, « En attente », with its approve / refuse / spam buttons (a plain form to the
+  admin's decision endpoint, CSRF token included, coming back to the post): personal, in the
+  comments' personal part of the page, never in the shared thread.
 
 An anonymous reader gets the thread with its holes emptied, stored alongside; so does a logged-in
 reader with nothing of their own in it (no comment, pending or published, no report), with the
@@ -33,6 +38,7 @@ of the thread, and a few slices of the reader's copy at those places — no pass
 from collections import defaultdict
 
 from django import template
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +48,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caching.pages import cached_thread, empty_thread_holes, fill_thread_holes, splice, thread_hole
-from comments import moderation
+from comments import decisions, moderation, selectors
 from comments.forms import CommentForm
 from comments.models import Comment
 
@@ -86,7 +92,8 @@ def _render_published_thread(post, policy: moderation.Policy) -> dict:
     for comment in comments:
         comment.can_reply = not comment.is_removed and comment.depth + 1 < policy.max_depth
     item = get_template("comments/_comment.html")
-    html = "".join(item.render({"comment": root, "slots": True}) for root in build_tree(comments))
+    html = _picks(comments)
+    html += "".join(item.render({"comment": root, "slots": True}) for root in build_tree(comments))
     html += thread_hole("end", TOP)
     reader_actions = {c.pk: _actions(c.pk, published=True, can_reply=c.can_reply) for c in comments if not c.is_removed}
     # What a logged-in reader with nothing of their own in the thread sees, and where its holes are.
@@ -108,6 +115,12 @@ def _render_published_thread(post, policy: moderation.Policy) -> dict:
             for c in comments
         },
     }
+
+
+def _picks(comments) -> str:
+    """The post's « Choix de la rédaction », first in the thread (no holes: the same for every reader)."""
+    picks = sorted((c for c in comments if c.featured_at and not c.is_removed), key=lambda c: c.featured_at)
+    return get_template("comments/_picks.html").render({"picks": picks}) if picks else ""
 
 
 def _actions(pk, *, published, can_reply=False, mine=False, editable=False, reported=False) -> str:
@@ -133,8 +146,9 @@ def _own_rows(post, user):
     return [c for c in rows if c.author_id == me], {c.pk for c in rows if c.author_id != me}
 
 
-def _reader_thread(thread, *, user, pending, reported, policy, now, sent=None) -> str:
-    """The cached thread with this logged-in reader's links, pending comments and note (`sent`) put in place."""
+def _reader_thread(thread, *, user, pending, reported, policy, now, sent=None, waiting=()) -> str:
+    """The cached thread with this logged-in reader's links, pending comments and note (`sent`) put in place,
+    and, for a moderator, the others' waiting comments (`waiting`) with their decision buttons."""
     published = thread["comments"]
     changes = {
         ("actions", pk): links for pk, links in _reader_actions(published, user.pk, reported, policy, now).items()
@@ -143,7 +157,9 @@ def _reader_thread(thread, *, user, pending, reported, policy, now, sent=None) -
         changes[("note", sent[0])] = sent[1]
     for comment in pending:
         comment.sent_note = sent[1] if sent is not None and sent[0] == comment.pk else ""
-    before, end = _pending_places(published, pending, user=user, policy=policy, now=now)
+    _as_own(pending, user=user, policy=policy, now=now)
+    unpublished = sorted([*pending, *waiting], key=lambda comment: comment.created_at)
+    before, end = _pending_places(published, unpublished)
     changes.update({("before", pk): "".join(items) for pk, items in before.items()})
     for pk, items in end.items():
         items = "".join(items)
@@ -165,18 +181,22 @@ def _reader_actions(published: dict, me: int, reported: set, policy, now) -> dic
     return actions
 
 
-def _pending_places(published: dict, pending: list, *, user, policy, now) -> tuple[dict, dict]:
-    """The reader's pending comments rendered, each before the first published sibling that came after it
-    (`before`, by that sibling) or at the end of its parent's replies (`end`, by parent; TOP for the top level)."""
-
-    def parent_of(parent_id) -> int:  # as build_tree places it
-        return parent_id if parent_id in published else TOP
-
+def _as_own(pending: list, *, user, policy, now) -> None:
+    """The reader's own pending comments, with their links (edit within the window, delete)."""
     for comment in pending:
         comment.author = user
         comment.is_mine = True
         editable = not comment.is_removed and now - comment.created_at <= policy.edit_window
         comment.actions = _actions(comment.pk, published=False, mine=True, editable=editable)
+
+
+def _pending_places(published: dict, pending: list) -> tuple[dict, dict]:
+    """The pending comments rendered, each before the first published sibling that came after it
+    (`before`, by that sibling) or at the end of its parent's replies (`end`, by parent; TOP for the top level)."""
+
+    def parent_of(parent_id) -> int:  # as build_tree places it
+        return parent_id if parent_id in published else TOP
+
     before, end = defaultdict(list), defaultdict(list)
     item = get_template("comments/_comment.html")
     for root in build_tree(pending):
@@ -208,7 +228,7 @@ def comment_section(context, post):
     now = timezone.now()
     thread = published_thread(post, policy)
     sent = _sent(request, post)
-    html, pending = _thread_for(thread, post=post, user=user, policy=policy, now=now, sent=sent)
+    html, pending = _thread_for(thread, request=request, post=post, user=user, policy=policy, now=now, sent=sent)
     refusal = moderation.refusal(user, post, policy=policy, now=now)
     form = context.get("comment_form")
     if form is None and refusal is None:
@@ -229,15 +249,30 @@ def comment_section(context, post):
     }
 
 
-def _thread_for(thread, *, post, user, policy, now, sent=None) -> tuple[str, list]:
-    """The thread's HTML as this reader sees it, and their pending comments in it."""
+def _thread_for(thread, *, request, post, user, policy, now, sent=None) -> tuple[str, list]:
+    """The thread's HTML as this reader sees it, and the pending comments in it (theirs; a moderator's: all)."""
     if not user.is_authenticated:
         return thread["anonymous"], []
     pending, reported = _own_rows(post, user)
-    if not pending and not reported and user.pk not in thread["authors"]:
+    waiting = selectors.waiting_on_post(post, user)
+    if not pending and not reported and not waiting and user.pk not in thread["authors"]:
         return thread["reader"], []  # the usual case: nothing of this reader's in the thread
-    html = _reader_thread(thread, user=user, pending=pending, reported=reported, policy=policy, now=now, sent=sent)
-    return html, pending
+    for comment in waiting:
+        comment.decide = _decide_in_place(request, post, comment)
+    html = _reader_thread(
+        thread, user=user, pending=pending, waiting=waiting, reported=reported, policy=policy, now=now, sent=sent
+    )
+    return html, sorted(pending + waiting, key=lambda comment: comment.created_at)
+
+
+def _decide_in_place(request, post, comment) -> dict:
+    """What a moderator's buttons on a waiting comment need: the admin's decision endpoint, then back to the post."""
+    return {
+        "url": reverse("admin:comments_comment_decide", args=[comment.pk]),
+        "next": f"{post.get_absolute_url()}#commentaires",
+        "csrf": get_token(request),
+        "decisions": decisions.ON_ROWS,
+    }
 
 
 def _is_among(pk, comments) -> bool:

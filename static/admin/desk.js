@@ -5,7 +5,7 @@
 // token is the form's own field), the answer is JSON, the card leaves, the next one takes the focus
 // and a polite live region says what was done. Keys (never while typing in a field): j/k next and
 // previous card, a approve, r refuse (a digit picks a preset, Enter confirms), s spam, t approve and
-// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), x select (shift-click
+// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), f feature a published comment among the editors' picks (or take it out), x select (shift-click
 // a range: then a, r, s, t act on every selected card), o open on the site, / search, ? the list of keys, Escape back to the card.
 "use strict";
 
@@ -318,6 +318,7 @@
     else if (key === "n") openNote(target);
     else if (key === "h") openHistory(target);
     else if (key === "b") openSanction(target);
+    else if (key === "f" && target.querySelector("form.desk-feature")) feature(target.querySelector("form.desk-feature"));
     else if (key === "o") window.open(target.querySelector(".desk-open").href, "_blank", "noopener");
     else return;
     event.preventDefault();
@@ -346,8 +347,33 @@
   }
   if (notice) setInterval(poll, Number(desk.dataset.poll || 20000));
 
+  // `f`: the card stays; its button says what the next press will do.
+  async function feature(form) {
+    let answer;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      answer = { status: response.status, ...(await response.json()) };
+    } catch (error) {
+      answer = { status: 0, message: desk.dataset.failed };
+    }
+    if (answer.status !== 200) return announce(answer.message, "error");
+    const button = form.querySelector("button");
+    form.elements.featured.value = answer.featured ? "0" : "1";
+    button.firstChild.textContent = (answer.featured ? button.dataset.unfeature : button.dataset.feature) + " ";
+    announce(answer.message, "");
+  }
+
   desk.addEventListener("submit", function (event) {
     const form = event.target;
+    if (form.classList.contains("desk-feature")) {
+      event.preventDefault();
+      return feature(form);
+    }
     if (form.classList.contains("desk-note-form")) {
       event.preventDefault();
       return note(form);
