@@ -1,0 +1,124 @@
+"""export_blog: Causerie's backup (JSON) and WXR, read back by our own importers; a constant number of queries."""
+
+import json
+from datetime import UTC, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from blog.models import Category, Post, Tag
+from comments.models import Comment
+from tests.factories import CategoryFactory, CommentFactory, PostFactory, UserFactory
+from transfer.export import causerie_json
+
+pytestmark = pytest.mark.django_db
+
+WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def blog(blog_author):
+    """Two posts (one a draft), a page, categories with a parent, tags, a thread with every status."""
+    parent = CategoryFactory(name="Voyages", slug="voyages")
+    child = Category.objects.create(name="Alpes", slug="alpes", parent=parent)
+    tag = Tag.objects.create(name="Neige", slug="neige")
+    post = PostFactory(author=blog_author, slug="col", title="Le col", published_at=WHEN, body="Du *Markdown*.")
+    post.categories.set([child])
+    post.tags.set([tag])
+    PostFactory(author=blog_author, slug="brouillon", status=Post.Status.DRAFT, published_at=WHEN)
+    PostFactory(
+        author=blog_author,
+        slug="a-propos",
+        kind=Post.Kind.PAGE,
+        published_at=WHEN,
+        body="<p>Moi</p>",
+        body_format=Post.BodyFormat.HTML,
+    )
+    reader = UserFactory(email="lectrice@example.org", display_name="Lectrice")
+    first = CommentFactory(
+        post=post, author=reader, body="Premier [lien](https://example.org).", status=Comment.Status.APPROVED
+    )
+    reply = CommentFactory(
+        post=post, author=blog_author, parent=first, depth=1, body="Réponse.", status=Comment.Status.APPROVED
+    )
+    CommentFactory(post=post, author=reader, parent=reply, depth=2, body="En attente.")
+    CommentFactory(post=post, author=reader, body="Pourriel.", status=Comment.Status.SPAM)
+    CommentFactory(post=post, author=reader, body="Refusé.", status=Comment.Status.REJECTED)
+    for n, comment in enumerate(Comment.objects.order_by("pk")):
+        Comment.objects.filter(pk=comment.pk).update(created_at=WHEN.replace(hour=10 + n))
+    return post
+
+
+def snapshot():
+    """What must survive a round trip, by slugs, names and dates (never by primary keys)."""
+    posts = {
+        (
+            p.slug,
+            p.kind,
+            p.title,
+            p.body,
+            p.body_format,
+            p.status,
+            p.published_at,
+            tuple(sorted(c.slug for c in p.categories.all())),
+            tuple(sorted(t.slug for t in p.tags.all())),
+        )
+        for p in Post.objects.all()
+    }
+    comments = {
+        (c.post.slug, c.body, c.status, c.created_at, c.parent.body if c.parent else "", c.author.display_name)
+        for c in Comment.objects.select_related("post", "parent", "author")
+    }
+    categories = {(c.slug, c.name, c.parent.slug if c.parent else "") for c in Category.objects.all()}
+    return posts, comments, categories, {(t.slug, t.name) for t in Tag.objects.all()}
+
+
+def empty_the_blog():
+    Comment.objects.all().delete()
+    Post.objects.all().delete()
+    Category.objects.all().delete()
+    Tag.objects.all().delete()
+
+
+class TestJsonExport:
+    def test_schema(self, blog):
+        out = StringIO()
+        call_command("export_blog", "--format", "json", stdout=out)
+        data = json.loads(out.getvalue())
+        assert data["format"] == "causerie-backup/1"
+        assert {"slug": "alpes", "name": "Alpes", "parent": "voyages"} in data["categories"]
+        col = next(p for p in data["posts"] if p["slug"] == "col")
+        assert col["author_email"] == "auteur@example.org" and col["categories"] == ["alpes"]
+        assert col["body_format"] == "markdown" and col["published_at"] == WHEN.isoformat()
+        replies = [c for c in col["comments"] if c["parent"]]
+        assert len(col["comments"]) == 5 and len(replies) == 2
+        assert {c["author_email"] for c in col["comments"]} == {"lectrice@example.org", "auteur@example.org"}
+
+    def test_no_emails(self, blog):
+        out = StringIO()
+        call_command("export_blog", "--no-emails", stdout=out)
+        assert "@example.org" not in out.getvalue()
+        assert json.loads(out.getvalue())["posts"][0]["author_email"] == ""
+
+    def test_round_trip_into_an_empty_causerie(self, blog, tmp_path):
+        before = snapshot()
+        path = tmp_path / "sauvegarde.json"
+        call_command("export_blog", "-o", str(path))
+        empty_the_blog()
+        call_command("import_blog", str(path), "--json", stdout=StringIO())  # the format found by itself
+        assert snapshot() == before
+        assert Post.objects.get(slug="col").approved_comment_count == 2
+
+    def test_bad_path_is_a_clear_error(self, blog):
+        with pytest.raises(CommandError, match="Impossible d’écrire /nonexistent/dir/x.json"):
+            call_command("export_blog", "-o", "/nonexistent/dir/x.json")
+
+    def test_queries_do_not_grow_with_posts(self, blog, blog_author, django_assert_max_num_queries):
+        with django_assert_max_num_queries(8):
+            causerie_json.write(StringIO())
+        for _n in range(20):
+            post = PostFactory(author=blog_author)
+            CommentFactory(post=post, status=Comment.Status.APPROVED)
+        with django_assert_max_num_queries(8):
+            causerie_json.write(StringIO())
