@@ -122,3 +122,79 @@ class TestJsonExport:
             CommentFactory(post=post, status=Comment.Status.APPROVED)
         with django_assert_max_num_queries(8):
             causerie_json.write(StringIO())
+
+
+def threads():
+    """Each comment by post, status and date, with its parent's date: the threads, primary keys aside."""
+    return sorted(
+        (c.post.slug, c.status, c.created_at, c.parent.created_at if c.parent else None)
+        for c in Comment.objects.select_related("post", "parent")
+    )
+
+
+class TestWxrExport:
+    def test_shape_of_a_wordpress_export(self, blog):
+        from xml.etree import ElementTree
+
+        out = StringIO()
+        call_command("export_blog", "--format", "wxr", stdout=out)
+        text = out.getvalue()
+        assert text.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
+        ns = {"wp": "http://wordpress.org/export/1.2/", "content": "http://purl.org/rss/1.0/modules/content/"}
+        root = ElementTree.fromstring(text.encode())  # noqa: S314 — our own output
+        assert root.tag == "rss" and root.get("version") == "2.0"
+        channel = root.find("channel")
+        assert channel.findtext("wp:wxr_version", namespaces=ns) == "1.2"
+        assert channel.find("wp:author/wp:author_email", ns).text == "auteur@example.org"
+        alpes = [
+            c
+            for c in channel.findall("wp:category", ns)
+            if c.findtext("wp:category_nicename", namespaces=ns) == "alpes"
+        ]
+        assert alpes[0].findtext("wp:category_parent", namespaces=ns) == "voyages"
+        items = {i.findtext("wp:post_name", namespaces=ns): i for i in channel.findall("item")}
+        assert {k: i.findtext("wp:status", namespaces=ns) for k, i in items.items()} == {
+            "col": "publish",
+            "brouillon": "draft",
+            "a-propos": "publish",
+        }
+        assert items["a-propos"].findtext("wp:post_type", namespaces=ns) == "page"
+        assert "<em>Markdown</em>" in items["col"].findtext("content:encoded", namespaces=ns)
+        assert "<![CDATA[" in text
+        approved = sorted(
+            c.findtext("wp:comment_approved", namespaces=ns) for c in items["col"].findall("wp:comment", ns)
+        )
+        assert approved == ["0", "1", "1", "spam", "trash"]
+        first = items["col"].find("wp:comment", ns)
+        assert first.findtext("wp:comment_date", namespaces=ns) == "2026-03-01 11:30:00"  # Paris, UTC+1
+        assert first.findtext("wp:comment_date_gmt", namespaces=ns) == "2026-03-01 10:30:00"
+
+    def test_future_post(self, blog_author):
+        from django.utils import timezone
+
+        PostFactory(author=blog_author, slug="demain", published_at=timezone.now() + timezone.timedelta(days=2))
+        out = StringIO()
+        call_command("export_blog", "--format", "wxr", "--no-emails", stdout=out)
+        assert "<wp:status>future</wp:status>" in out.getvalue() and "@example.org" not in out.getvalue()
+
+    def test_round_trip_through_our_wxr_importer(self, blog, tmp_path):
+        posts = sorted(Post.objects.values_list("slug", "kind", "status", "published_at"))
+        before = threads()
+        path = tmp_path / "wordpress.xml"
+        call_command("export_blog", "--format", "wxr", "-o", str(path))
+        empty_the_blog()
+        call_command("import_blog", str(path), "--json", stdout=StringIO())
+        assert sorted(Post.objects.values_list("slug", "kind", "status", "published_at")) == posts
+        assert threads() == before
+        assert Category.objects.get(slug="alpes").parent.slug == "voyages"
+        assert "lien" in Comment.objects.get(created_at=WHEN.replace(hour=10)).body
+
+    def test_queries_do_not_grow_with_posts(self, blog, blog_author, django_assert_max_num_queries):
+        from transfer.export import wxr
+
+        with django_assert_max_num_queries(9):
+            wxr.write(StringIO())
+        for _n in range(20):
+            CommentFactory(post=PostFactory(author=blog_author), status=Comment.Status.APPROVED)
+        with django_assert_max_num_queries(9):
+            wxr.write(StringIO())

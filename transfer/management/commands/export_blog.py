@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from transfer.export import causerie_json
+from transfer.export import causerie_json, wxr
 
-WRITERS = {"json": causerie_json}
+WRITERS = {"json": causerie_json, "wxr": wxr}
 
 
 class Command(BaseCommand):
