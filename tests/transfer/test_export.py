@@ -198,3 +198,40 @@ class TestWxrExport:
             CommentFactory(post=PostFactory(author=blog_author), status=Comment.Status.APPROVED)
         with django_assert_max_num_queries(9):
             wxr.write(StringIO())
+
+
+class TestAdminDownload:
+    def test_a_moderator_is_refused(self, client, blog):
+        from tests.factories import ModeratorFactory
+
+        client.force_login(ModeratorFactory())
+        assert client.get("/admin/transfer/redirect/export/json/").status_code == 403
+        assert "blog-export" not in client.get("/admin/").content.decode()
+
+    def test_an_anonymous_visitor_is_sent_to_log_in(self, client, blog):
+        assert client.get("/admin/transfer/redirect/export/json/").status_code == 302
+
+    @pytest.mark.parametrize(
+        ("fmt", "content_type", "extension"),
+        [
+            ("json", "application/json; charset=utf-8", "json"),
+            ("wxr", "text/xml; charset=utf-8", "xml"),
+        ],
+    )
+    def test_a_superuser_downloads(self, client, blog, django_user_model, fmt, content_type, extension):
+        from django.urls import reverse
+
+        client.force_login(django_user_model.objects.create_superuser("root@example.org", "x", display_name="Root"))
+        assert reverse("admin:transfer_export", args=[fmt]) in client.get("/admin/").content.decode()
+        response = client.get(reverse("admin:transfer_export", args=[fmt]))
+        assert response.status_code == 200 and response["Content-Type"] == content_type
+        assert response["Content-Disposition"].startswith('attachment; filename="causerie-')
+        assert response["Content-Disposition"].endswith(f'.{extension}"')
+        body = b"".join(response.streaming_content).decode()
+        assert "Le col" in body and "lectrice@example.org" in body
+
+    def test_without_emails(self, client, blog, django_user_model):
+        client.force_login(django_user_model.objects.create_superuser("root@example.org", "x", display_name="Root"))
+        response = client.get("/admin/transfer/redirect/export/json/?emails=0")
+        assert "sans-e-mails" in response["Content-Disposition"]
+        assert "@example.org" not in b"".join(response.streaming_content).decode()

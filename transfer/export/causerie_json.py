@@ -1,6 +1,7 @@
 """Causerie's backup, `causerie-backup/1` (docs/import-export.md): one JSON object, written post by post."""
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
@@ -15,7 +16,7 @@ def _date(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def write(out, *, emails: bool = True) -> None:
+def chunks(*, emails: bool = True) -> Iterator[str]:
     """The whole blog as one JSON object; each post is serialized and written on its own."""
     head = {
         "format": FORMAT,
@@ -26,10 +27,16 @@ def write(out, *, emails: bool = True) -> None:
         ],
         "tags": [{"slug": t.slug, "name": t.name} for t in export.tags()],
     }
-    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "posts": [')
+    yield (json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "posts": [')
     for n, post in enumerate(export.entries()):
-        out.write(("," if n else "") + "\n  " + json.dumps(post_record(post, emails=emails), ensure_ascii=False))
-    out.write("\n ]\n}\n")
+        yield (("," if n else "") + "\n  " + json.dumps(post_record(post, emails=emails), ensure_ascii=False))
+    yield ("\n ]\n}\n")
+
+
+def write(out, *, emails: bool = True) -> None:
+    """The same text written to `out` (a file, stdout)."""
+    for chunk in chunks(emails=emails):
+        out.write(chunk)
 
 
 def post_record(post, *, emails: bool) -> dict:

@@ -6,6 +6,7 @@ status maps to WordPress's: a published post whose date is to come is `future`, 
 is `trash` (never shown, its replies kept).
 """
 
+from collections.abc import Iterator
 from datetime import UTC
 from xml.sax.saxutils import escape, quoteattr
 
@@ -52,32 +53,36 @@ def login(user) -> str:
     return f"{slugify(user.display_name) or 'auteur'}-{user.pk}"
 
 
-def write(out, *, emails: bool = True) -> None:
+def chunks(*, emails: bool = True) -> Iterator[str]:
     """The whole blog as WXR 1.2, each item written as soon as it is read."""
     site = settings.SITE_URL
-    out.write(_HEAD)
-    out.write(
-        f"\t{_el('title', 'Causerie')}\n\t{_el('link', site + '/')}\n\t{_el('language', settings.LANGUAGE_CODE)}\n"
-    )
-    out.write(f"\t{_el('wp:wxr_version', '1.2')}\n\t{_el('wp:base_site_url', site + '/')}\n")
-    out.write(f"\t{_el('wp:base_blog_url', site + '/')}\n\n")
+    yield (_HEAD)
+    yield (f"\t{_el('title', 'Causerie')}\n\t{_el('link', site + '/')}\n\t{_el('language', settings.LANGUAGE_CODE)}\n")
+    yield (f"\t{_el('wp:wxr_version', '1.2')}\n\t{_el('wp:base_site_url', site + '/')}\n")
+    yield (f"\t{_el('wp:base_blog_url', site + '/')}\n\n")
     for user in get_user_model().objects.filter(posts__isnull=False).distinct().order_by("pk"):
-        out.write(_author(user, emails) + "\n")
+        yield (_author(user, emails) + "\n")
     for category in export.categories():
         parent = category.parent.slug if category.parent else ""
-        out.write(
+        yield (
             f"\t<wp:category>{_el('wp:term_id', category.pk)}{_el('wp:category_nicename', category.slug)}"
             f"{_el('wp:category_parent', parent)}<wp:cat_name>{cdata(category.name)}</wp:cat_name></wp:category>\n"
         )
     for tag in export.tags():
-        out.write(
+        yield (
             f"\t<wp:tag>{_el('wp:term_id', tag.pk)}{_el('wp:tag_slug', tag.slug)}"
             f"<wp:tag_name>{cdata(tag.name)}</wp:tag_name></wp:tag>\n"
         )
-    out.write("\n")
+    yield ("\n")
     for post in export.entries():
-        out.write(item(post, site, emails=emails))
-    out.write("</channel>\n</rss>\n")
+        yield (item(post, site, emails=emails))
+    yield ("</channel>\n</rss>\n")
+
+
+def write(out, *, emails: bool = True) -> None:
+    """The same text written to `out` (a file, stdout)."""
+    for chunk in chunks(emails=emails):
+        out.write(chunk)
 
 
 def _author(user, emails: bool) -> str:
