@@ -109,10 +109,29 @@ class TestJsonExport:
         call_command("import_blog", str(path), "--json", stdout=StringIO())  # the format found by itself
         assert snapshot() == before
         assert Post.objects.get(slug="col").approved_comment_count == 2
+        again = StringIO()
+        call_command("export_blog", stdout=again)  # imported commenters: their original address, not a .invalid
+        emails = {c["author_email"] for p in json.loads(again.getvalue())["posts"] for c in p["comments"]}
+        assert emails == {"lectrice@example.org", "auteur@example.org"}
 
     def test_bad_path_is_a_clear_error(self, blog):
         with pytest.raises(CommandError, match="Impossible d’écrire /nonexistent/dir/x.json"):
             call_command("export_blog", "-o", "/nonexistent/dir/x.json")
+
+    def test_exit_status_is_1_for_a_bad_path(self, blog):
+        import subprocess
+        import sys
+
+        from django.conf import settings
+
+        refused = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "export_blog", "-o", "/nonexistent/dir/x.json"],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert refused.returncode == 1 and "/nonexistent/dir/x.json" in refused.stderr and refused.stdout == ""
 
     def test_queries_do_not_grow_with_posts(self, blog, blog_author, django_assert_max_num_queries):
         with django_assert_max_num_queries(8):
