@@ -124,6 +124,7 @@ def _create(post, records, parents, created, commenters, report, *, fmt: str, si
             body=body,
             status=record.status,
             moderated_at=None if record.status == Comment.Status.PENDING else timezone.now(),
+            removed_at=record.removed_at,
         )
         comment.use_text(read_comment(body))
         comments.append(comment)

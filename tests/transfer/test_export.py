@@ -45,6 +45,8 @@ def blog(blog_author):
     CommentFactory(post=post, author=reader, parent=reply, depth=2, body="En attente.")
     CommentFactory(post=post, author=reader, body="Pourriel.", status=Comment.Status.SPAM)
     CommentFactory(post=post, author=reader, body="Refusé.", status=Comment.Status.REJECTED)
+    gone = CommentFactory(post=post, author=reader, body="", status=Comment.Status.APPROVED, removed_at=WHEN)
+    CommentFactory(post=post, author=blog_author, parent=gone, depth=1, body="Sous un retiré.", status="approved")
     for n, comment in enumerate(Comment.objects.order_by("pk")):
         Comment.objects.filter(pk=comment.pk).update(created_at=WHEN.replace(hour=10 + n))
     return post
@@ -67,7 +69,15 @@ def snapshot():
         for p in Post.objects.all()
     }
     comments = {
-        (c.post.slug, c.body, c.status, c.created_at, c.parent.body if c.parent else "", c.author.display_name)
+        (
+            c.post.slug,
+            c.body,
+            c.status,
+            c.created_at,
+            c.parent.body if c.parent else "",
+            c.author.display_name,
+            c.removed_at,
+        )
         for c in Comment.objects.select_related("post", "parent", "author")
     }
     categories = {(c.slug, c.name, c.parent.slug if c.parent else "") for c in Category.objects.all()}
@@ -92,7 +102,7 @@ class TestJsonExport:
         assert col["author_email"] == "auteur@example.org" and col["categories"] == ["alpes"]
         assert col["body_format"] == "markdown" and col["published_at"] == WHEN.isoformat()
         replies = [c for c in col["comments"] if c["parent"]]
-        assert len(col["comments"]) == 5 and len(replies) == 2
+        assert len(col["comments"]) == 7 and len(replies) == 3
         assert {c["author_email"] for c in col["comments"]} == {"lectrice@example.org", "auteur@example.org"}
 
     def test_no_emails(self, blog):
@@ -108,7 +118,7 @@ class TestJsonExport:
         empty_the_blog()
         call_command("import_blog", str(path), "--json", stdout=StringIO())  # the format found by itself
         assert snapshot() == before
-        assert Post.objects.get(slug="col").approved_comment_count == 2
+        assert Post.objects.get(slug="col").approved_comment_count == 3  # the removed one not counted
         again = StringIO()
         call_command("export_blog", stdout=again)  # imported commenters: their original address, not a .invalid
         emails = {c["author_email"] for p in json.loads(again.getvalue())["posts"] for c in p["comments"]}
@@ -144,9 +154,12 @@ class TestJsonExport:
 
 
 def threads():
-    """Each comment by post, status and date, with its parent's date: the threads, primary keys aside."""
+    """Each comment by post, status and date, with its parent's date: the threads, primary keys aside.
+
+    WXR has no « removed by its author »: such a comment goes as `trash`, and comes back refused, its replies kept.
+    """
     return sorted(
-        (c.post.slug, c.status, c.created_at, c.parent.created_at if c.parent else None)
+        (c.post.slug, "rejected" if c.removed_at else c.status, c.created_at, c.parent.created_at if c.parent else None)
         for c in Comment.objects.select_related("post", "parent")
     )
 
@@ -183,7 +196,7 @@ class TestWxrExport:
         approved = sorted(
             c.findtext("wp:comment_approved", namespaces=ns) for c in items["col"].findall("wp:comment", ns)
         )
-        assert approved == ["0", "1", "1", "spam", "trash"]
+        assert approved == ["0", "1", "1", "1", "spam", "trash", "trash"]  # removed by its author: trash
         first = items["col"].find("wp:comment", ns)
         assert first.findtext("wp:comment_date", namespaces=ns) == "2026-03-01 11:30:00"  # Paris, UTC+1
         assert first.findtext("wp:comment_date_gmt", namespaces=ns) == "2026-03-01 10:30:00"

@@ -67,4 +67,5 @@ def comment_record(comment, *, emails: bool) -> dict:
         "body": comment.body,
         "status": comment.status,
         "created_at": _date(comment.created_at),
+        "removed_at": _date(comment.removed_at),
     }

@@ -146,7 +146,7 @@ def _comment(comment, emails: bool) -> str:
         _el("wp:comment_author_IP", ""),
         _dates("comment", comment.created_at),
         f"<wp:comment_content>{cdata(comment.body_html)}</wp:comment_content>",
-        _el("wp:comment_approved", _COMMENT_APPROVED.get(comment.status, "0")),
+        _el("wp:comment_approved", "trash" if comment.removed_at else _COMMENT_APPROVED.get(comment.status, "0")),
         f"<wp:comment_type>{cdata('comment')}</wp:comment_type>",
         _el("wp:comment_parent", comment.parent_id or 0),
         _el("wp:comment_user_id", 0),

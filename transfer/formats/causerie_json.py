@@ -85,4 +85,5 @@ def _comment(comment: dict) -> CommentRecord:
         body=comment.get("body", ""),
         status=status if status in _COMMENT_STATUS else "rejected",
         plain=True,
+        removed_at=_date(comment.get("removed_at")),
     )

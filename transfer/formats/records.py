@@ -40,6 +40,7 @@ class CommentRecord:
     status: str  # approved | pending | spam | rejected
     type: str = ""  # "" for a comment, or pingback, trackback…
     plain: bool = False  # `body` is already Causerie's comment text (a Causerie backup), not HTML
+    removed_at: datetime | None = None  # a Causerie backup: removed by its author, its replies kept
 
 
 @dataclass
