@@ -201,6 +201,16 @@ class TestWxrExport:
         assert first.findtext("wp:comment_date", namespaces=ns) == "2026-03-01 11:30:00"  # Paris, UTC+1
         assert first.findtext("wp:comment_date_gmt", namespaces=ns) == "2026-03-01 10:30:00"
 
+    def test_cdata_end_and_control_characters_stay_valid_xml(self, blog_author):
+        from xml.etree import ElementTree
+
+        PostFactory(author=blog_author, slug="piege", title="Titre\x0b piégé", body="Un `]]>` et un \x01.")
+        out = StringIO()
+        call_command("export_blog", "--format", "wxr", stdout=out)
+        item = ElementTree.fromstring(out.getvalue().encode()).find("channel/item")  # noqa: S314 — our own output
+        assert item.findtext("title") == "Titre piégé"
+        assert "]]&gt;" in item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+
     def test_future_post(self, blog_author):
         from django.utils import timezone
 

@@ -6,6 +6,7 @@ status maps to WordPress's: a published post whose date is to come is `future`, 
 is `trash` (never shown, its replies kept).
 """
 
+import re
 from collections.abc import Iterator
 from datetime import UTC
 from xml.sax.saxutils import escape, quoteattr
@@ -30,16 +31,17 @@ _HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 
 <channel>
 """
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 parser accepts these
 _COMMENT_APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "rejected": "trash"}
 
 
 def cdata(text: str) -> str:
     """Text in a CDATA section, a `]]>` inside it split as WordPress does."""
-    return "<![CDATA[" + (text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    return "<![CDATA[" + _NOT_XML.sub("", text or "").replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def _el(name: str, value) -> str:
-    return f"<{name}>{escape(str(value))}</{name}>"
+    return f"<{name}>{escape(_NOT_XML.sub('', str(value)))}</{name}>"
 
 
 def _dates(prefix: str, value) -> str:
