@@ -1,9 +1,34 @@
 """The old addresses, editable by superusers; the imported commenters, read only (their e-mail is never shown)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from transfer.export import causerie_json, wxr
 from transfer.models import ImportedCommenter, Redirect
+
+DOWNLOADS = {  # format: (writer, content type, file extension)
+    "json": (causerie_json, "application/json; charset=utf-8", "json"),
+    "wxr": (wxr, "text/xml; charset=utf-8", "xml"),
+}
+
+
+def export_download(request, fmt: str):
+    """The whole blog as a file (a GET that only reads), for superusers: it holds every e-mail address."""
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied
+    if fmt not in DOWNLOADS:
+        raise Http404
+    writer, content_type, extension = DOWNLOADS[fmt]
+    emails = request.GET.get("emails") != "0"
+    response = StreamingHttpResponse(writer.chunks(emails=emails), content_type=content_type)
+    name = f"causerie-{timezone.localdate():%Y-%m-%d}{'' if emails else '-sans-e-mails'}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class SuperuserOnly:
@@ -22,6 +47,10 @@ class RedirectAdmin(SuperuserOnly, admin.ModelAdmin):
     list_select_related = ["post"]
     search_fields = ["old_path", "target_url", "post__title"]
     raw_id_fields = ["post"]
+
+    def get_urls(self):
+        download = path("export/<str:fmt>/", self.admin_site.admin_view(export_download), name="transfer_export")
+        return [download, *super().get_urls()]
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser

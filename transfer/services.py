@@ -23,14 +23,14 @@ from django.utils.translation import ngettext
 
 from blog.models import Category, Post, Tag
 from transfer.commenters import Commenters
-from transfer.formats import blogger, disqus, wxr
+from transfer.formats import blogger, causerie_json, disqus, wxr
 from transfer.formats.records import Author, Entry, Site, Skipped, Term, Thread
 from transfer.formats.xmlinput import ImportRefused, open_export
 from transfer.models import Redirect, Source
 from transfer.report import Report
 from transfer.threads import import_comments
 
-READERS = {"wxr": wxr, "blogger": blogger, "disqus": disqus}
+READERS = {"wxr": wxr, "blogger": blogger, "disqus": disqus, "json": causerie_json}
 OLD_FEEDS = {
     "/feed/": "blog:feed_rss",
     "/feed/atom/": "blog:feed_atom",
@@ -44,7 +44,9 @@ def detect(head: bytes) -> str:
     for name, reader in READERS.items():
         if reader.looks_like(head):
             return name
-    raise ImportRefused(_("Format non reconnu : ni WXR (WordPress), ni Atom de Blogger, ni Disqus."))
+    raise ImportRefused(
+        _("Format non reconnu : ni WXR (WordPress), ni Atom de Blogger, ni Disqus, ni sauvegarde Causerie.")
+    )
 
 
 def blog_import(*, path, format: str = "auto", dry_run: bool = False, author_email: str = "", progress=None) -> Report:
@@ -244,7 +246,9 @@ class _Importer:
     def _save_post(self, post: Post, entry: Entry, status: str, date: datetime) -> Post:
         post.title = (entry.title or _("(sans titre)"))[:200]
         post.kind = Post.Kind.PAGE if entry.kind == "page" else Post.Kind.POST
-        post.body, post.body_format = entry.body, Post.BodyFormat.HTML
+        post.body, post.body_format = entry.body, entry.body_format
+        if entry.comments_open is not None:
+            post.comments_open = entry.comments_open
         post.status, post.published_at = status, date
         if post.pk is None:
             post.slug = _free_slug(entry.slug or entry.title, entry.source_id)

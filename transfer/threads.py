@@ -27,6 +27,10 @@ def _fingerprint(record, parent_id: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def _text(record) -> str:
+    return record.body if record.plain else content.comment_text(record.body)
+
+
 def import_comments(*, post, entry, site: str, fmt: str, commenters, report) -> None:
     """Bring in `entry.comments` onto `post` (already saved)."""
     records = _wanted(entry, report)
@@ -110,7 +114,7 @@ def _create(post, records, parents, created, commenters, report, *, fmt: str, si
     commenters.prepare([(record.author_name, record.author_email) for record in records])
     comments = []
     for record in records:
-        body = content.comment_text(record.body)
+        body = _text(record)
         parent_pk = created.get(parents.get(record.source_id, ""))
         comment = Comment(
             post=post,
@@ -120,6 +124,7 @@ def _create(post, records, parents, created, commenters, report, *, fmt: str, si
             body=body,
             status=record.status,
             moderated_at=None if record.status == Comment.Status.PENDING else timezone.now(),
+            removed_at=record.removed_at,
         )
         comment.use_text(read_comment(body))
         comments.append(comment)
@@ -157,7 +162,7 @@ def _refresh(source, record, parent_id: str, report) -> bool:
     if comment is None or comment.moderated_by_id is not None or comment.edited_at is not None:
         report.kept.append(_("commentaire %(id)s") % {"id": record.source_id})
         return False
-    comment.body = content.comment_text(record.body)
+    comment.body = _text(record)
     comment.status = record.status
     comment.save()
     source.fingerprint = fingerprint

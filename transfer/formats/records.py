@@ -39,6 +39,8 @@ class CommentRecord:
     body: str  # HTML as the source holds it
     status: str  # approved | pending | spam | rejected
     type: str = ""  # "" for a comment, or pingback, trackback…
+    plain: bool = False  # `body` is already Causerie's comment text (a Causerie backup), not HTML
+    removed_at: datetime | None = None  # a Causerie backup: removed by its author, its replies kept
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Entry:
     kind: str  # post | page
     title: str
     slug: str
-    body: str  # HTML
+    body: str  # HTML (or Markdown, with body_format "markdown": a Causerie backup)
     status: str
     date: datetime | None
     link: str = ""
@@ -59,6 +61,8 @@ class Entry:
     tags: list[Term] = field(default_factory=list)
     comments: list[CommentRecord] = field(default_factory=list)
     old_paths: list[str] = field(default_factory=list)  # e.g. "/?p=12", besides the link's path
+    body_format: str = "html"
+    comments_open: bool | None = None  # None: as it is here (a new post: open)
 
 
 @dataclass(frozen=True)

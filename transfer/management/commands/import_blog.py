@@ -1,4 +1,4 @@
-"""python manage.py import_blog PATH [--format auto|wxr] [--dry-run] [--author EMAIL] [--json]"""
+"""python manage.py import_blog PATH [--format auto|wxr|blogger|disqus|json] [--dry-run] [--author EMAIL] [--json]"""
 
 import json
 import sys
@@ -12,7 +12,7 @@ from transfer.services import READERS, blog_import
 
 class Command(BaseCommand):
     help = (
-        "Importe un blog exporté (WordPress WXR ou Atom de Blogger, fichier ou .zip) : "
+        "Importe un blog exporté (WordPress WXR, Atom de Blogger, Disqus, sauvegarde Causerie ; fichier ou .zip) : "
         "billets, pages, commentaires, anciennes adresses."
     )
 
