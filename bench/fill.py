@@ -539,7 +539,8 @@ def _queue_sql(first: int, last: int, post_ids, author_ids, bodies) -> None:
             WITH made AS (
             INSERT INTO {table} (
                 post_id, parent_id, depth, author_id, body, body_html, status, link_domains,
-                pending_body, show_unmasked, notify_replies, decision_reason, created_at
+                pending_body, show_unmasked, notify_replies, decision_preset, decision_reason, created_at,
+                queued_at
             )
             SELECT
                 (%(posts)s::bigint[])[1 + g %% %(n_posts)s],
@@ -549,7 +550,8 @@ def _queue_sql(first: int, last: int, post_ids, author_ids, bodies) -> None:
                 (%(htmls)s::text[])[1 + g %% %(n_bodies)s],
                 'pending',
                 ((%(domains)s::text[])[1 + g %% %(n_bodies)s])::jsonb,
-                '', false, false, '',
+                '', false, false, '', '',
+                now() - g * interval '2.5 seconds',
                 now() - g * interval '2.5 seconds'
             FROM generate_series(%(first)s, %(last)s) AS g
             RETURNING id, round(extract(epoch FROM now() - created_at) / 2.5)::bigint AS g
