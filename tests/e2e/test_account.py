@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.cache import cache
 from PIL import Image
 from playwright.sync_api import expect
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from comments.models import Comment
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
+from tests.totp import totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "motdepasse-solide-42"  # tests/factories.py
@@ -37,11 +37,6 @@ def confirm_password_if_asked(page):
         page.locator("#id_password").fill(PASSWORD)
         page.get_by_role("button", name="Confirmer").click()
         page.wait_for_load_state("load")
-
-
-def totp_code(secret):
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def test_reader_sets_a_profile_and_an_avatar(live_server, new_page, shoot, tmp_path):
