@@ -55,18 +55,7 @@
     if (!last) return;
     const data = new FormData();
     data.set("csrfmiddlewaretoken", last.form.elements.csrfmiddlewaretoken.value);
-    let answer;
-    try {
-      const response = await fetch(last.card.dataset.undo, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      answer = { status: response.status, ...(await response.json()) };
-    } catch (error) {
-      answer = { status: 0, message: desk.dataset.failed };
-    }
+    const answer = await send(last.card.dataset.undo, data);
     if (answer.status !== 200) return announce(answer.message, "error");
     const cardsBox = document.getElementById("desk-cards");
     if (last.after && last.after.isConnected) last.after.after(last.card);
@@ -107,18 +96,7 @@
     const following = list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1];
     card.hidden = true;
     if (card === current || card.contains(document.activeElement)) select(following);
-    let answer;
-    try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      answer = { status: response.status, ...(await response.json()) };
-    } catch (error) {
-      answer = { status: 0, message: desk.dataset.failed || "Échec de la décision : rien n’a été changé." };
-    }
+    const answer = await send(form.action, data);
     if (answer.status === 200) decided.push({ card: card, form: form, after: card.previousElementSibling });
     if (answer.status === 200 || answer.status === 409) {
       card.remove();
@@ -132,11 +110,12 @@
     }
   }
 
-  async function post(form) {
+  // Every write of the desk: a POST answered in JSON ({status, message, …}); status 0 when it never arrived.
+  async function send(url, data) {
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(url, {
         method: "POST",
-        body: new FormData(form),
+        body: data,
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
@@ -144,6 +123,10 @@
     } catch (error) {
       return { status: 0, message: desk.dataset.failed };
     }
+  }
+
+  function post(form) {
+    return send(form.action, new FormData(form));
   }
 
   async function reply(card, form) {
@@ -349,18 +332,7 @@
 
   // `f`: the card stays; its button says what the next press will do.
   async function feature(form) {
-    let answer;
-    try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      answer = { status: response.status, ...(await response.json()) };
-    } catch (error) {
-      answer = { status: 0, message: desk.dataset.failed };
-    }
+    const answer = await post(form);
     if (answer.status !== 200) return announce(answer.message, "error");
     const button = form.querySelector("button");
     form.elements.featured.value = answer.featured ? "0" : "1";
