@@ -9,7 +9,7 @@ offer the same buttons, word the outcome the same way and go back to the same pl
 - `SANCTIONS`, the buttons; `SanctionForm`, what they post;
 - `sanction_state(user)`, "Banni le …" / "Suspendu jusqu’au …", for badges and panels;
 - `panel(request, user, url=…)`, the context of `admin/accounts/user/_sanction_panel.html`;
-- `apply_posted(request, user, back=…)`, the POST behind the panel;
+- `apply_posted(request, user, back=…)`, the POST behind the panel (JSON for a script that asks for it);
 - `redirect_back(request, next_url, default)`, back to where the moderator came from.
 
 It knows nothing of comments: `comments.admin` passes the author it wants sanctioned.
@@ -18,7 +18,7 @@ It knows nothing of comments: `comments.admin` passes the author it wants sancti
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -79,17 +79,26 @@ def panel(request, user, *, url: str) -> dict | None:
     }
 
 
-def apply_posted(request, user, *, back: str) -> HttpResponseRedirect:
-    """Take the sanction the panel posted on `user`, tell the moderator how it went, go back to `next` or `back`."""
+def apply_posted(request, user, *, back: str) -> HttpResponseRedirect | JsonResponse:
+    """Take the sanction the panel posted on `user`, tell the moderator how it went, go back to `next` or `back`.
+
+    A script asking for JSON (`Accept: application/json`, the desk's) gets the same outcome as
+    `{"ok", "message", "author", "state"}` without a redirect: 200, 403 when refused, 400 when unknown.
+    """
     form = SanctionForm(request.POST)
     if form.is_valid():
-        _apply(request, user, form.cleaned_data["sanction"], form.cleaned_data["reason"])
+        status, message = _apply(request, user, form.cleaned_data["sanction"], form.cleaned_data["reason"])
     else:
-        messages.error(request, gettext("Sanction inconnue."))
+        status, message = 400, gettext("Sanction inconnue.")
+    if request.headers.get("Accept", "").startswith("application/json"):
+        state = sanction_state(user, short=True)
+        return JsonResponse({"ok": status == 200, "message": message, "author": user.pk, "state": state}, status=status)
+    messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, message)
     return redirect_back(request, form.data.get("next", ""), back)
 
 
-def _apply(request, user, sanction: str, reason: str) -> None:
+def _apply(request, user, sanction: str, reason: str) -> tuple[int, str]:
+    """(HTTP status, message) of the sanction taken on `user` through the services."""
     try:
         if sanction == "ban":
             services.user_ban(user=user, moderator=request.user, reason=reason)
@@ -102,11 +111,10 @@ def _apply(request, user, sanction: str, reason: str) -> None:
             services.user_suspend(user=user, moderator=request.user, days=days, reason=reason)
             done = gettext("%(user)s est suspendu jusqu’au %(date)s.")
     except PermissionDenied as denied:
-        messages.error(request, str(denied))
-        return
+        return 403, str(denied)
     until = timezone.localtime(user.suspended_until) if user.suspended_until else None
     date = date_format(until, "DATETIME_FORMAT") if until else ""
-    messages.success(request, done % {"user": user.display_name or user.email, "date": date})
+    return 200, done % {"user": user.display_name or user.email, "date": date}
 
 
 def redirect_back(request, next_url: str, default: str) -> HttpResponseRedirect:

@@ -5,8 +5,11 @@
 // token is the form's own field), the answer is JSON, the card leaves, the next one takes the focus
 // and a polite live region says what was done. Keys (never while typing in a field): j/k next and
 // previous card, a approve, r refuse (a digit picks a preset, Enter confirms), s spam, t approve and
-// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), f feature a published comment among the editors' picks (or take it out), x select (shift-click
-// a range: then a, r, s, t act on every selected card), o open on the site, / search, ? the list of keys, Escape back to the card.
+// trust, e reply (Ctrl+Enter publishes), z undo the last decision (within the minute), f feature a
+// published comment among the editors' picks (or take it out), b suspend or ban the author (a button
+// of the panel), n a note on the author, h their last comments, x select (shift-click a range: then
+// a, r, s, t act on every selected card), o open on the site, / search, ? the list of keys, Escape
+// back to the card.
 "use strict";
 
 (function () {
@@ -209,7 +212,24 @@
     true,
   );
 
-  // A sanction is rare and weighty: its form posts plainly and comes back to this card.
+  // A sanction is weighty: `b` opens its panel, the moderator picks a button (never a stray Enter);
+  // it is posted like the rest and shows on every card of that author.
+  async function sanction(form, submitter) {
+    const answer = await send(form.action, new FormData(form, submitter));
+    if (answer.status !== 200) return announce(answer.message, "error");
+    for (const card of desk.querySelectorAll('.desk-card[data-author="' + answer.author + '"]')) {
+      const badge = card.querySelector(".sanction-badge");
+      badge.textContent = answer.state;
+      badge.hidden = !answer.state;
+      const lift = card.querySelector(".desk-sanction-form .sanction-lift");
+      if (lift) lift.hidden = !answer.state;
+    }
+    form.reset();
+    form.closest("details").open = false;
+    select(form.closest(".desk-card"));
+    announce(answer.message, "");
+  }
+
   function openSanction(card) {
     const details = card.querySelector(".desk-sanction");
     if (!details) return;
@@ -345,6 +365,10 @@
     if (form.classList.contains("desk-feature")) {
       event.preventDefault();
       return feature(form);
+    }
+    if (form.classList.contains("desk-sanction-form")) {
+      event.preventDefault();
+      return sanction(form, event.submitter);
     }
     if (form.classList.contains("desk-note-form")) {
       event.preventDefault();

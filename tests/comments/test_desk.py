@@ -322,3 +322,44 @@ class TestSanctionFromACard:
         assert response.status_code == 302 and response.url == back
         pending_comment.author.refresh_from_db()
         assert pending_comment.author.is_suspended()
+
+    def test_with_javascript_json_and_no_redirect(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_sanction", args=[pending_comment.pk]),
+            {"sanction": "ban", "reason": "Spam répété"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 200
+        answer = response.json()
+        assert answer["ok"] and answer["author"] == pending_comment.author_id
+        assert answer["state"].startswith("Banni le ") and answer["message"].endswith("est banni.")
+        pending_comment.author.refresh_from_db()
+        assert pending_comment.author.is_banned
+
+    def test_a_staff_author_is_refused_in_json_too(self, client, moderator, post):
+        comment = CommentFactory(post=post, author=ModeratorFactory())
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_sanction", args=[comment.pk]),
+            {"sanction": "ban"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 403 and not response.json()["ok"]
+        comment.author.refresh_from_db()
+        assert not comment.author.is_banned
+
+    def test_an_unknown_sanction_is_a_400_in_json(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        response = client.post(
+            reverse("admin:comments_comment_sanction", args=[pending_comment.pk]),
+            {"sanction": "suspend_999"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 400 and response.json()["message"] == "Sanction inconnue."
+
+    def test_the_lift_button_is_there_hidden_until_a_sanction(self, client, moderator, pending_comment):
+        client.force_login(moderator)
+        html = desk(client).content.decode()
+        assert 'class="button sanction-lift" hidden>' in html
+        assert '<li class="sanction-badge" hidden></li>' in html

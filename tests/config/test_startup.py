@@ -21,7 +21,7 @@ print(before, gc.get_freeze_count(), "blog.views" in sys.modules, "fr" in transl
 @pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
 def test_the_entry_point_settles_the_process(entry):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1"}
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (our own command)
         [sys.executable, "-c", PROBE, entry], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr

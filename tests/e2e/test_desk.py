@@ -212,6 +212,32 @@ def test_a_note_on_the_author_from_the_keyboard(live_server, new_page, shoot):
     assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3  # typing fired no shortcut
 
 
+def test_a_sanction_from_the_keyboard_without_a_reload(live_server, new_page, shoot):
+    moderator = ModeratorFactory(email="mina@example.org")
+    _post, comments = make_queue(8)  # five authors take turns: the first card’s author wrote the sixth as well
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.keyboard.press("b")
+    page.keyboard.type("Insultes répétées")
+    page.keyboard.press("Enter")  # a stray Enter sanctions nobody
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past « Suspendre 1 jour », to « Suspendre 7 jours »
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk-status")).to_contain_text("est suspendu jusqu’au")
+    author = comments[0].author
+    same_author = page.locator(f'.desk-card[data-author="{author.pk}"] .sanction-badge')
+    expect(same_author).to_have_count(2)
+    for badge in same_author.all():
+        expect(badge).to_contain_text("Suspendu jusqu’au")
+    assert page.locator(f"#card-{comments[0].pk} .sanction-lift").get_attribute("hidden") is None  # shown next time
+    assert page.evaluate("document.activeElement.classList.contains('desk-card')")
+    shoot(page, "desk-07-sanction")
+    author.refresh_from_db()
+    assert author.is_suspended() and author.sanction_reason == "Insultes répétées" and loads == []
+
+
 def test_bulk_x_then_one_key_for_the_selection(live_server, new_page, shoot):
     moderator = ModeratorFactory(email="mina@example.org")
     _post, comments = make_queue(4)
