@@ -23,6 +23,7 @@ models; `Decision.take` imports the services when a decision is taken.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import import_module
 
 from django.utils.functional import Promise
@@ -32,6 +33,10 @@ from django.utils.translation import ngettext_lazy
 from comments.models import Comment, ModerationEvent
 
 MODERATE_PERMISSION = "comments.moderate_comment"
+# A moderator may take back their own decision this long (`z` on the desk, `comment_undo_decision`);
+# the e-mails a decision sets off leave once it is over (`comments.notifications`), so an undone
+# decision has told nobody anything.
+UNDO_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)

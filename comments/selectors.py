@@ -10,7 +10,15 @@ from django.utils import timezone
 from accounts.models import ModeratorNote
 from comments import moderation
 from comments.decisions import MODERATE_PERMISSION
-from comments.models import BlockedTerm, Comment, KnownDomain, Report
+from comments.models import BlockedTerm, Comment, KnownDomain, ModerationEvent, Report
+
+
+def kept_approvals(comment: Comment) -> int:
+    """How many times the comment was approved; an approval its moderator took back (`reverted` next) does not count."""
+    actions = list(comment.events.order_by("created_at", "pk").values_list("action", flat=True))
+    following = [*actions[1:], None]
+    approved, reverted = ModerationEvent.Action.APPROVED, ModerationEvent.Action.REVERTED
+    return sum(1 for action, after in zip(actions, following, strict=False) if action == approved and after != reverted)
 
 
 def author_summary(author) -> dict:

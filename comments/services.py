@@ -14,7 +14,6 @@ reply from the desk, featured among the editors' picks) with the few steps they 
 """
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +29,7 @@ from caching import counters
 from comments import moderation, notifications, selectors
 from comments.admin_stats import short_duration
 from comments.decisions import EVENTS as DECISION_EVENTS
-from comments.decisions import MODERATE_PERMISSION
+from comments.decisions import MODERATE_PERMISSION, UNDO_WINDOW
 from comments.models import Comment, HoldReason, KnownDomain, ModerationEvent, Report
 from comments.moderation import RefusalPreset
 from markup.render import read_comment
@@ -42,9 +41,6 @@ class CommentNotAllowed(PermissionDenied):
 
 class CommentRateLimited(Exception):
     """The author posts too fast; the message says when to try again."""
-
-
-UNDO_WINDOW = timedelta(minutes=1)
 
 
 class CommentAlreadyDecided(Exception):
@@ -270,7 +266,7 @@ def comment_approve(
         locked = _lock_as_seen(comment, expected)
         if locked.is_approved and not locked.pending_body and locked.show_unmasked == unmasked:
             return locked
-        first_publication = not locked.events.filter(action=ModerationEvent.Action.APPROVED).exists()
+        first_publication = not selectors.kept_approvals(locked)
         if locked.pending_body:
             locked.body, locked.pending_body = locked.pending_body, ""
         locked.show_unmasked = unmasked
@@ -521,12 +517,12 @@ def _comment_published(
     (the others only the first time)."""
     if recount:
         post_refresh_comments(post_id=comment.post_id)
-    if tell_author:
-        transaction.on_commit(lambda: notifications.notify_comment_decided(comment))
-    if first_publication:
-        transaction.on_commit(lambda: notifications.notify_post_author(comment))
-        if comment.parent_id:
-            transaction.on_commit(lambda: notifications.notify_reply_approved(comment))
+    if tell_author or first_publication:
+        transaction.on_commit(
+            lambda: notifications.notify_comment_published(
+                comment, decided=tell_author, first_publication=first_publication
+            )
+        )
 
 
 def _withdraw_trust(author) -> None:

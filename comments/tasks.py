@@ -20,6 +20,7 @@ from django.utils import translation
 from comments import decisions
 from comments.links import awaits_decision, moderation_url, unsubscribe_url
 from comments.models import Comment, ModerationEvent
+from comments.selectors import kept_approvals
 from markup.personal_data import mask_personal_data
 
 # A digest lists at most this many comments (the oldest); the rest wait in the admin queue.
@@ -34,8 +35,17 @@ def moderators():
 
 
 def latest_decision(comment: Comment) -> ModerationEvent | None:
-    """The comment's latest approval, refusal or spam filing."""
-    return comment.events.filter(action__in=decisions.EVENTS).order_by("-created_at", "-pk").first()
+    """The comment's latest approval, refusal or spam filing — or the undoing of one (`reverted`)."""
+    actions = decisions.EVENTS | {ModerationEvent.Action.REVERTED}
+    return comment.events.filter(action__in=actions).order_by("-created_at", "-pk").first()
+
+
+def _superseded(comment: Comment, event_id: int | None) -> bool:
+    """True when the decision that set the e-mail off (`event_id`) was taken back or followed by another."""
+    if event_id is None:
+        return False  # published at once: no decision to check
+    latest = latest_decision(comment)
+    return latest is None or latest.pk != event_id
 
 
 @task
@@ -62,9 +72,9 @@ def send_decision_notice(*, comment_id: int, event_id: int) -> int:
     comment = _comment(comment_id)
     if comment is None or comment.is_removed:
         return 0
+    if _superseded(comment, event_id):
+        return 0  # decided again, or taken back, since: only the latest decision is worth an e-mail
     latest = latest_decision(comment)
-    if latest is None or latest.pk != event_id:
-        return 0  # decided again since: only the latest decision is worth an e-mail
     if not _reachable(comment.author):
         return 0
     context = {"comment": comment, "post": comment.post, "comment_url": _comment_url(comment)}
@@ -78,10 +88,12 @@ def send_decision_notice(*, comment_id: int, event_id: int) -> int:
 
 
 @task
-def send_reply_notice(*, reply_id: int) -> int:
-    """Tell a commenter who asked for it that their comment received an approved reply."""
+def send_reply_notice(*, reply_id: int, event_id: int | None = None) -> int:
+    """Tell a commenter who asked for it that their comment received an approved reply (`event_id`: the approval)."""
     reply = _comment(reply_id)
     if reply is None or not reply.is_approved or reply.is_removed or reply.parent_id is None:
+        return 0
+    if _superseded(reply, event_id):
         return 0
     if _published_before(reply):
         return 0  # an approved edit or a re-approval: the parent's author already heard of it
@@ -107,10 +119,12 @@ def send_reply_notice(*, reply_id: int) -> int:
 
 
 @task
-def send_post_comment_notice(*, comment_id: int) -> int:
+def send_post_comment_notice(*, comment_id: int, event_id: int | None = None) -> int:
     """Tell a post's author, if they want it, that someone else's comment was published under it."""
     comment = _comment(comment_id)
     if comment is None or not comment.is_approved or comment.is_removed or _published_before(comment):
+        return 0
+    if _superseded(comment, event_id):
         return 0
     author = comment.post.author
     if author.pk == comment.author_id or not author.notify_post_comments or not _reachable(author):
@@ -151,10 +165,7 @@ def _comment(comment_id: int) -> Comment | None:
 
 def _published_before(comment: Comment) -> bool:
     """True when this approval is not the comment's first publication (an approved edit, a re-approval)."""
-    return (
-        comment.events.filter(action=ModerationEvent.Action.APPROVED).count() > 1
-        or comment.events.filter(action=ModerationEvent.Action.REQUEUED).exists()
-    )
+    return kept_approvals(comment) > 1 or comment.events.filter(action=ModerationEvent.Action.REQUEUED).exists()
 
 
 def _reachable(user) -> bool:

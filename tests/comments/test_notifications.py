@@ -8,9 +8,10 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
 from django.tasks.signals import task_finished
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import notifications, services, tasks
+from comments import decisions, notifications, selectors, services, tasks
 from comments.links import read_moderation_token
 from comments.models import Comment
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
@@ -425,3 +426,85 @@ class TestThroughTheWorker:
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert [m.to for m in mail.outbox] == [[moderator.email]]
         assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+class TestOnceTheDecisionStands:
+    """A decision's e-mails leave once it can no longer be taken back; a decision undone in the minute told nobody."""
+
+    @pytest.fixture(autouse=True)
+    def _database_worker(self, settings, monkeypatch):
+        monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    @staticmethod
+    def run_the_worker_once_the_minute_is_over():
+        """The worker as it runs a minute later: the deferred tasks are due."""
+        DBTaskResult.objects.filter(run_after__year__lt=9999).update(  # 9999: django_tasks_db's « at once »
+            run_after=timezone.now() - timedelta(seconds=1)
+        )
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    def test_the_e_mails_of_an_approval_wait_for_the_undo_window(
+        self, moderator, thread, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        parent, reply = thread
+        with django_capture_on_commit_callbacks(execute=True):
+            services.comment_approve(comment=reply, moderator=moderator)
+        waiting = DBTaskResult.objects.order_by("task_path")
+        assert [task.task_path.rsplit(".", 1)[1] for task in waiting] == [
+            "send_decision_notice",
+            "send_post_comment_notice",
+            "send_reply_notice",
+        ]
+        for task in waiting:
+            assert timedelta(seconds=55) < task.run_after - timezone.now() <= decisions.UNDO_WINDOW
+
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        assert mailoutbox == []  # not yet: the moderator may still take it back
+        self.run_the_worker_once_the_minute_is_over()
+        assert recipients(mailoutbox) == sorted([reply.author.email, parent.author.email, reply.post.author.email])
+
+    @pytest.mark.parametrize("take", ["approve", "reject"])
+    def test_a_decision_taken_back_in_the_minute_told_nobody(
+        self, take, moderator, thread, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        _parent, reply = thread
+        with django_capture_on_commit_callbacks(execute=True):  # each its own request, its own commit
+            getattr(services, f"comment_{take}")(comment=reply, moderator=moderator)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.comment_undo_decision(comment=reply, moderator=moderator)
+        assert DBTaskResult.objects.count() == (3 if take == "approve" else 1)
+        self.run_the_worker_once_the_minute_is_over()
+        assert mailoutbox == []
+        assert DBTaskResult.objects.exclude(status="SUCCESSFUL").count() == 0  # they ran, and found nothing to say
+
+    def test_approved_taken_back_approved_again_each_e_mail_once(
+        self, moderator, thread, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        parent, reply = thread
+        for step in (services.comment_approve, services.comment_undo_decision, services.comment_approve):
+            with django_capture_on_commit_callbacks(execute=True):  # each its own request, its own commit
+                step(comment=reply, moderator=moderator)
+        self.run_the_worker_once_the_minute_is_over()
+        assert recipients(mailoutbox) == sorted([reply.author.email, parent.author.email, reply.post.author.email])
+
+    def test_a_comment_published_at_once_is_told_at_once(self, settings, post, mailoutbox):
+        settings.COMMENTS_MODERATION_MODE = "trust"
+        trusted = UserFactory(trusted=True)
+        post_author = post.author
+        comment = CommentFactory(post=post, author=trusted, status=Comment.Status.APPROVED)
+        notifications.notify_comment_published(comment, decided=False, first_publication=True)
+        [task] = DBTaskResult.objects.all()
+        assert task.task_path.endswith("send_post_comment_notice") and task.run_after.year == 9999  # at once
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        assert recipients(mailoutbox) == [post_author.email]
+
+
+class TestKeptApprovals:
+    def test_an_approval_taken_back_does_not_count(self, moderator, pending_comment):
+        assert selectors.kept_approvals(pending_comment) == 0
+        services.comment_approve(comment=pending_comment, moderator=moderator)
+        services.comment_undo_decision(comment=pending_comment, moderator=moderator)
+        assert selectors.kept_approvals(pending_comment) == 0
+        services.comment_approve(comment=pending_comment, moderator=moderator)
+        assert selectors.kept_approvals(pending_comment) == 1
