@@ -31,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from comments.models import Comment, ModerationEvent
+from comments.moderation import MODERATE_PERMISSION
 
-MODERATE_PERMISSION = "comments.moderate_comment"
 # A moderator may take back their own decision this long (`z` on the desk, `comment_undo_decision`);
 # the e-mails a decision sets off leave once it is over (`comments.notifications`), so an undone
 # decision has told nobody anything.

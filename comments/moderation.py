@@ -70,6 +70,8 @@ REASON_LABELS = {
     "post_author": gettext_lazy("Auteur du billet"),
 }
 STAFF_ROLES = frozenset({"moderator", "post_author"})
+# The permission every moderation decision needs (`comments.decisions` offers the decisions).
+MODERATE_PERMISSION = "comments.moderate_comment"
 
 PERSONAL_DATA_MESSAGES = {
     "iban": gettext_lazy("IBAN détecté"),
@@ -224,6 +226,12 @@ class SiteLists:
 
 
 # Who may comment ------------------------------------------------------------
+
+
+def counts_against_rate_limit(user) -> bool:
+    """Whether the per-author rate limit applies to `user`: to everyone but moderators, who answer readers
+    one after the other from the desk (and whose account may publish anything anyway)."""
+    return not (user.is_staff and user.has_perm(MODERATE_PERMISSION))  # a reader costs no permission query
 
 
 def refusal(user, post, *, policy: Policy | None = None, now=None) -> Reason | None:

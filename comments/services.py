@@ -90,7 +90,8 @@ def comment_submit(
     if existing is not None:
         existing.resent = True
         return existing
-    _count_against_rate_limit(author, policy)
+    if moderation.counts_against_rate_limit(author):
+        _count_against_rate_limit(author, policy)
 
     text = read_comment(body)
     verdict = _verdict(author, body, text, policy, honeypot=honeypot, post=post)

@@ -159,6 +159,18 @@ class TestRateLimit:
         comment_submit(post=post, author=reader, body="Un")
         assert comment_submit(post=post, author=UserFactory(), body="Un").pk
 
+    def test_moderators_answer_readers_one_after_the_other(self, post, moderator, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 1
+        for n in range(4):  # from the desk, `e` on one card after the other
+            assert comment_submit(post=post, author=moderator, body=f"Réponse {n}").is_approved
+
+    def test_staff_without_the_moderation_permission_are_limited(self, post, settings):
+        settings.COMMENTS_RATE_PER_MINUTE = 1
+        staff = UserFactory(is_staff=True)
+        comment_submit(post=post, author=staff, body="Un")
+        with pytest.raises(CommentRateLimited):
+            comment_submit(post=post, author=staff, body="Deux")
+
     def test_a_resubmitted_form_does_not_count_twice(self, post, reader, settings):
         settings.COMMENTS_RATE_PER_MINUTE = 1
         key = uuid.uuid4()
