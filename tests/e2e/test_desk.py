@@ -167,6 +167,22 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
     )
 
 
+def test_the_first_approve_is_a_few_tabs_away(live_server, new_page):
+    """Without the shortcuts, by Tab alone from the top of the page (the admin's list took 57)."""
+    moderator = ModeratorFactory(email="mina@example.org")
+    make_queue(5)
+    page = new_page()
+    log_in_admin(page, live_server.url, moderator.email)
+    page.goto(f"{live_server.url}/admin/comments/comment/desk/")
+    page.wait_for_load_state("load")
+    presses = 0
+    while presses < 60 and not page.evaluate("document.activeElement.classList.contains('decide-approve')"):
+        page.keyboard.press("Tab")
+        presses += 1
+    print(f"\n[desk] Tab presses from the top of the page to the first « Approuver »: {presses}")
+    assert presses <= 25
+
+
 def test_typing_in_a_field_fires_no_shortcut(live_server, new_page):
     moderator = ModeratorFactory(email="mina@example.org")
     make_queue(3)
