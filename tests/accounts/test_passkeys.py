@@ -66,3 +66,31 @@ class TestPasskeyLimits:
         assert 429 not in answers[:10]
         assert answers[10] == 429
         assert client.post(url, {"credential": "{}"}, REMOTE_ADDR="198.51.100.20").status_code != 429
+
+
+class TestMalformedCredentials:
+    """A forged passkey payload gets the form's error, never a 500 (fido2's KeyError, uncaught by allauth)."""
+
+    PAYLOADS = ['{"id": "x"}', '{"id": "x", "rawId": "x"}', '{"id": "x", "rawId": "x", "response": {}}', "[]"]
+
+    @pytest.mark.parametrize("payload", PAYLOADS)
+    def test_the_passkey_login(self, client, payload):
+        response = client.post(reverse("mfa_login_webauthn"), {"credential": payload})
+        assert response.status_code in (200, 302)
+        assert "_auth_user_id" not in client.session
+
+    @pytest.mark.parametrize("payload", PAYLOADS)
+    def test_the_sign_up_s_passkey(self, client, payload):
+        client.post(reverse("account_signup_by_passkey"), {"display_name": "Jeanne Dupont", "email": "j@example.org"})
+        response = client.post(reverse("mfa_signup_webauthn"), {"name": "Clé", "credential": payload})
+        assert response.status_code == 200 and response.context["form"].errors
+        assert not Authenticator.objects.exists()
+
+    @pytest.mark.parametrize("payload", PAYLOADS)
+    def test_adding_a_passkey(self, client, reader, payload):
+        # The password given again just now: the form itself answers.
+        client.force_login(reader)
+        client.post(reverse("account_reauthenticate"), {"password": "motdepasse-solide-42"})
+        response = client.post(reverse("mfa_add_webauthn"), {"name": "Clé", "credential": payload})
+        assert response.status_code == 200 and response.context["form"].errors
+        assert not Authenticator.objects.exists()
