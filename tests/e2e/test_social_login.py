@@ -96,9 +96,10 @@ def test_an_address_the_provider_did_not_verify_is_confirmed_by_e_mail_first(liv
     page = new_page()
     post = open_post(page, live_server)
     page.get_by_role("link", name="Connectez-vous").click()
-    through_the_provider(page, shoot, "oidc-unverified", "paul")
+    clicks = 1 + through_the_provider(page, shoot, "oidc-unverified", "paul")
     expect(page.get_by_label("Nom affiché")).to_have_value("Paul Martin")
     page.locator("main form button[type=submit]").click()
+    clicks += 1
 
     # The provider did not vouch for the address: the link in the e-mail must, before any comment.
     expect(page.locator("main")).to_contain_text("Vérifiez votre adresse e-mail")
@@ -111,13 +112,15 @@ def test_an_address_the_provider_did_not_verify_is_confirmed_by_e_mail_first(liv
 
     [message] = mail.outbox
     assert message.to == ["paul@example.org"]
-    page.goto(re.search(r"https?://\S+/comptes/confirm-email/\S+", message.body).group(0))
+    page.goto(re.search(r"https?://\S+/comptes/confirm-email/\S+", message.body).group(0))  # clicked in the e-mail
     page.get_by_role("button", name="Confirmer").click()
-    page.wait_for_load_state("load")
-    assert user.has_verified_email()
-    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    clicks += 2
+    # Confirmed in the browser that signed up: logged in, back at the post's comment form.
+    expect(page).to_have_url(re.compile(re.escape(post.get_absolute_url()) + "#commenter$"))
     expect(page.locator(".whoami")).to_contain_text("Paul Martin")
+    assert user.has_verified_email()
     shoot(page, "oidc-unverified-06-confirmed")
+    assert clicks == 7  # one at the provider's login (and its 2 fields), one in the e-mail (README)
     comment(page, "Adresse confirmée par le lien, me voici enfin.")
     assert Comment.objects.get(author=user).status == Comment.Status.PENDING
 
