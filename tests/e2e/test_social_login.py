@@ -156,15 +156,14 @@ def test_an_unverified_address_does_not_join_the_reader_connects_from_the_accoun
     assert not SocialAccount.objects.exists()
     expect(page.locator(".whoami")).to_have_count(0)
 
-    # Paul logs in to his account with its password, then connects the provider from the account page.
-    page.goto(f"{live_server.url}/comptes/login/")
+    # The page says what to do with an account of one's own: log in to it, then connect the provider.
+    page.get_by_role("link", name="Connectez-vous").click()
     page.get_by_label("Adresse e-mail").fill(reader.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Connexion", exact=True).click()
     expect(page.locator(".whoami")).to_contain_text("Paul de toujours")
-    page.locator(".whoami").click()
-    page.get_by_role("link", name="Mon compte").click()
-    page.get_by_role("link", name="Comptes connectés").click()
+    expect(page).to_have_url(re.compile(r"/comptes/3rdparty/$"))
+    assert not SocialAccount.objects.exists()  # logging in connected nothing by itself
     shoot(page, "oidc-nojoin-05-connections")
     page.get_by_role("link", name="Maison SSO").click()
     shoot(page, "oidc-nojoin-06-connect-confirm")
