@@ -13,6 +13,7 @@ from accounts.tasks import enqueue_email
 class AccountAdapter(DefaultAccountAdapter):
     PASSKEY_SIGNUP_STAGE = "allauth.mfa.webauthn.stages.PasskeySignupStage"
     EMAIL_VERIFICATION_STAGE = "allauth.account.stages.EmailVerificationStage"
+    SECOND_FACTOR_STAGE = "allauth.mfa.stages.AuthenticateStage"
 
     def get_login_stages(self) -> list[str]:
         """allauth's stages, with a passkey sign-up creating its passkey before the address is checked.
@@ -20,10 +21,15 @@ class AccountAdapter(DefaultAccountAdapter):
         allauth puts that stage last, so it only works when addresses are confirmed by code in the same
         session (MFA_PASSKEY_SIGNUP_ENABLED demands it). Here the passkey is made first, then the link is
         sent as for any sign-up: the reader may open it in any browser and log in with the passkey after.
+        Confirmed in the same browser, the login goes on without asking for the passkey just made
+        (accounts/passkey_signup.py says why that is safe); every other login asks as allauth does.
         """
         stages = [stage for stage in super().get_login_stages() if stage != self.PASSKEY_SIGNUP_STAGE]
         stages.insert(stages.index(self.EMAIL_VERIFICATION_STAGE), self.PASSKEY_SIGNUP_STAGE)
-        return stages
+        return [
+            "accounts.passkey_signup.SecondFactorStage" if stage == self.SECOND_FACTOR_STAGE else stage
+            for stage in stages
+        ]
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's e-mail now, deliver it through the task worker."""

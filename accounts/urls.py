@@ -1,16 +1,17 @@
 from allauth.account.views import signup_by_passkey
-from allauth.mfa.webauthn.views import signup_webauthn
 from django.urls import path
 
 from accounts import views
+from accounts.passkey_signup import PasskeySignupView
 
 app_name = "accounts"
 
 # Sign-up with a passkey: allauth's own views, under the names its templates reverse (its URLs only
-# route them with MFA_PASSKEY_SIGNUP_ENABLED; see config/settings.py and accounts/adapter.py).
+# route them with MFA_PASSKEY_SIGNUP_ENABLED; see config/settings.py and accounts/adapter.py), the
+# passkey's page marking the login that made it (accounts/passkey_signup.py).
 allauth_urlpatterns = [
     path("signup/passkey/", signup_by_passkey, name="account_signup_by_passkey"),
-    path("2fa/webauthn/signup/", signup_webauthn, name="mfa_signup_webauthn"),
+    path("2fa/webauthn/signup/", PasskeySignupView.as_view(), name="mfa_signup_webauthn"),
 ]
 
 urlpatterns = [

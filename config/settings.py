@@ -235,6 +235,12 @@ MFA_TOTP_ISSUER = "Causerie"
 MFA_FORMS = {
     "authenticate": "accounts.mfa_forms.AuthenticateForm",
     "activate_totp": "accounts.mfa_forms.ActivateTOTPForm",
+    # allauth's passkey forms, refusing a malformed credential with the form's error (not a 500)
+    "add_webauthn": "accounts.mfa_forms.AddWebAuthnForm",
+    "signup_webauthn": "accounts.mfa_forms.SignupWebAuthnForm",
+    "authenticate_webauthn": "accounts.mfa_forms.AuthenticateWebAuthnForm",
+    "login_webauthn": "accounts.mfa_forms.LoginWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.mfa_forms.ReauthenticateWebAuthnForm",
 }
 # On: the admin refuses a staff account without an activated authenticator (accounts/middleware.py).
 ACCOUNTS_STAFF_REQUIRE_MFA = env_bool("DJANGO_STAFF_REQUIRE_MFA", not DEBUG)

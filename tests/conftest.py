@@ -7,8 +7,9 @@ from django.utils import timezone, translation
 
 from tests.factories import CommentFactory, ModeratorFactory, PostFactory, UserFactory
 
-# The Chromium fixtures, shared by tests/e2e, tests/security and tests/config; the stand-in OpenID Connect provider.
-pytest_plugins = ["tests.browser", "tests.social"]
+# The Chromium fixtures, shared by tests/e2e, tests/security and tests/config; the stand-in OpenID Connect
+# provider (in process) and the real one (a process of its own, tests/oidc_provider/).
+pytest_plugins = ["tests.browser", "tests.social", "tests.oidc_provider.fixtures"]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A stand-in OpenID Connect provider for the client tests: allauth's HTTP calls to it (discovery, token,
 userinfo) are answered in process, with the claims the test chooses. The browser-free half of issue 18's
-OpenID Connect tests; the end-to-end one against a real provider process is still to come."""
+OpenID Connect tests; the browser half runs against a real provider process (tests/oidc_provider/)."""
 
 from urllib.parse import parse_qs, urlsplit
 

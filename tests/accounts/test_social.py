@@ -163,6 +163,13 @@ class TestNoTakeoverByEmail:
         reader.refresh_from_db()
         assert reader.has_usable_password()
 
+    def test_the_sign_up_page_says_how_to_connect_an_account_of_one_s_own(self, client, oidc, reader):
+        oidc.log_in(client, email=reader.email, email_verified=False)
+        html = client.get(reverse("socialaccount_signup")).text
+        # Shown to every reader who comes from a provider, so it tells nobody whether the address has an account.
+        assert f'href="{reverse("account_login")}?next={reverse("socialaccount_connections")}"' in html
+        assert "ajoutez-y Maison SSO depuis « Comptes connectés »" in html
+
     def test_logged_in_the_reader_connects_the_provider_from_the_account_page(self, client, oidc, reader):
         client.force_login(reader)
         start = client.post(reverse("openid_connect_login", kwargs={"provider_id": "maison"}), {"process": "connect"})

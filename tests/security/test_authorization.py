@@ -22,12 +22,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mfa_forms import LoginWebAuthnForm
 from accounts.models import User
 from comments.links import moderation_url
 from comments.models import Comment, Report
@@ -160,7 +160,8 @@ def log_in_by(way: str, user, request) -> Client:
     else:
         passkey = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={})
         monkeypatch = request.getfixturevalue("monkeypatch")
-        monkeypatch.setattr(AuthenticateWebAuthnForm, "clean_credential", lambda form: passkey)
+        # The ceremony itself runs in Chromium (tests/e2e/test_passkeys.py); here the form takes it as done.
+        monkeypatch.setattr(LoginWebAuthnForm, "clean_credential", lambda form: passkey)
         post(client, reverse("mfa_login_webauthn"), {"credential": '{"id": "cle-virtuelle"}'})
     assert int(client.session["_auth_user_id"]) == user.pk, f"{way}: not logged in"
     client.proof_token = client.cookies["csrftoken"].value  # logging in rotates the token
