@@ -157,6 +157,8 @@ def run_view(request, site, pk: int):
         "progress": progress,
         "progress_text": progress_text(progress),
         "report": run.latest_report,
+        "format_label": dict(FORMATS).get(run.format, run.format),
+        "skipped": [(kind, n) for kind, n in (run.latest_report or {}).get("skipped", {}).items() if n],
         "stale": imports.is_stale(run),
         "poll_ms": POLL_MS,
         "opts": ImportRun._meta,

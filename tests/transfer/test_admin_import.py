@@ -134,6 +134,21 @@ class TestServices:
         imports.import_run_delete(user=root, run=run)
         assert not stored.exists() and not ImportRun.objects.exists()
 
+    def test_the_worker_writes_its_counts_as_it_goes(self, root, monkeypatch):
+        from transfer.report import Report
+
+        run = imports.import_upload(user=root, upload=upload())
+        progress = imports.ProgressFile(run)
+        report = Report()
+        report.posts["published"], report.pages, report.comments["pending"] = 4, 1, 7
+        progress(report)
+        assert progress.read() == {"entries": 5, "comments": 7}
+        report.pages = 2
+        progress(report)  # within half a second of the last write: not written
+        assert progress.read() == {"entries": 5, "comments": 7}
+        progress.remove()
+        assert progress.read() == {"entries": 0, "comments": 0}
+
     def test_progress_is_read_from_the_file_the_worker_writes(self, root):
         run = imports.import_upload(user=root, upload=upload())
         ImportRun.objects.filter(pk=run.pk).update(status="running")
