@@ -184,7 +184,8 @@ def status_view(request, pk: int):
     _superuser(request)
     run = get_object_or_404(ImportRun, pk=pk)
     progress = imports.run_progress(run)
-    response = JsonResponse({**progress, "text": progress_text(progress)})
+    stage = f"{run.get_stage_display()} — {run.get_status_display()}"
+    response = JsonResponse({**progress, "text": progress_text(progress), "stage_text": stage})
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -213,8 +214,8 @@ def progress_text(progress: dict) -> str:
     }
     comments = ngettext("%(n)d commentaire", "%(n)d commentaires", progress["comments"]) % {"n": progress["comments"]}
     if progress["entries_total"] or progress["comments_total"]:
-        entries += f" / {progress['entries_total']}"
-        comments += f" / {progress['comments_total']}"
+        entries += " " + gettext("sur %(total)d") % {"total": progress["entries_total"]}
+        comments += " " + gettext("sur %(total)d") % {"total": progress["comments_total"]}
     if progress["status"] == ImportRun.Status.RUNNING:
         return gettext("Lus jusqu’ici : %(entries)s, %(comments)s…") % {"entries": entries, "comments": comments}
     return gettext("Lus : %(entries)s, %(comments)s.") % {"entries": entries, "comments": comments}

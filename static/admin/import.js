@@ -1,5 +1,5 @@
 // « Importer un blog »: follows a stage under way on its admin page. Asks its state (JSON) every
-// `data-poll` ms, updates the sentence and the bar, and reloads the page once the stage has ended,
+// `data-poll` ms, updates the stage, the sentence and the bar, and reloads the page once the stage has ended,
 // so the report is drawn by the server. Without JavaScript the page refreshes itself (noscript).
 (function () {
   "use strict";
@@ -9,6 +9,7 @@
   const every = Number(box.dataset.poll) || 1000;
   const text = document.getElementById("import-progress-text");
   const bar = document.getElementById("import-progress-bar");
+  const stage = document.getElementById("import-stage");
 
   async function poll() {
     try {
@@ -24,6 +25,7 @@
           return;
         }
         text.textContent = state.text;
+        if (stage) stage.textContent = state.stage_text;
         const total = state.entries_total + state.comments_total;
         if (bar && total) {
           bar.max = total;

@@ -25,10 +25,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "motdepasse-solide-42"
 POSTS, COMMENTS_EACH = 30, 8
+COMMENTS = 3 + (POSTS - 1) * COMMENTS_EACH  # 235
 
 
 def export_text() -> str:
-    """Thirty posts of eight comments, the first with a thread three levels deep."""
+    """POSTS posts of COMMENTS_EACH comments, the first with three in a thread three levels deep."""
     thread = [
         comment(1, author="Ancienne Lectrice", email="ancienne@example.org", text="Premier avis"),
         comment(2, parent=1, author="Bob", email="bob@example.org", text="Une réponse", date="2020-01-03 10:00:00"),
@@ -135,8 +136,9 @@ def test_a_superuser_imports_a_wordpress_export_from_the_admin(
     task_worker.start()
     report = page.locator("#import-report")
     expect(report.locator("h2")).to_have_text("Essai : rien n’a été écrit. Voici ce qui entrerait.", timeout=60_000)
-    expect(page.locator("#report-posts")).to_have_text("30 publiés, 0 brouillons, 0 programmés")
-    expect(page.locator("#report-comments")).to_have_text("235 approuvés, 0 en attente, 0 indésirables, 0 refusés")
+    expect(page.locator("#report-posts")).to_have_text(f"{POSTS} publiés, 0 brouillons, 0 programmés")
+    comments = f"{COMMENTS} approuvés, 0 en attente, 0 indésirables, 0 refusés"
+    expect(page.locator("#report-comments")).to_have_text(comments)
     shoot(page, "admin-import-03-essay-report")
     anonymous = new_page()
     assert anonymous.goto(f"{live_server.url}/billets/mon-billet/").status == 404
@@ -153,7 +155,7 @@ def test_a_superuser_imports_a_wordpress_export_from_the_admin(
     if running.is_visible():  # a fast machine may finish before the page asks: then only the report shows
         shoot(page, "admin-import-05-import-running")
     expect(report.locator("h2")).to_have_text("Import terminé", timeout=60_000)
-    expect(page.locator("#report-created")).to_have_text("265, 0, 0")  # 30 posts and 235 comments
+    expect(page.locator("#report-created")).to_have_text(f"{POSTS + COMMENTS}, 0, 0")
     shoot(page, "admin-import-06-import-report")
 
     # 4. The report downloads as JSON, the counts of `import_blog --json`.
@@ -163,7 +165,8 @@ def test_a_superuser_imports_a_wordpress_export_from_the_admin(
     info.value.save_as(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == "wxr" and data["dry_run"] is False
-    assert data["posts"] == {"published": 30, "draft": 0, "scheduled": 0} and data["comments"]["approved"] == 235
+    assert data["posts"] == {"published": POSTS, "draft": 0, "scheduled": 0}
+    assert data["comments"]["approved"] == COMMENTS
 
     # 5. The imported post is on the site with its thread, three levels deep.
     anonymous.goto(f"{live_server.url}/billets/mon-billet/")

@@ -16,6 +16,7 @@ from comments.models import Comment
 from tests.factories import ModeratorFactory, UserFactory
 from tests.transfer.wxr_builder import comment, item, wxr
 from transfer import imports
+from transfer.admin_import import progress_text
 from transfer.formats.xmlinput import ImportRefused
 from transfer.models import ImportRun
 
@@ -156,6 +157,11 @@ class TestServices:
         Path(f"{run.file.path}.progress.json").write_text('{"entries": 3, "comments": 40}')
         progress = imports.run_progress(run)
         assert (progress["entries"], progress["comments"], progress["active"]) == (3, 40, True)
+        assert progress_text(progress) == "Lus jusqu’ici : 3 billets et pages, 40 commentaires…"
+        run.stage, run.preview = "import", {"posts": {"published": 9}, "pages": 1, "comments": {"approved": 200}}
+        assert progress_text(imports.run_progress(run)) == (
+            "Lus jusqu’ici : 3 billets et pages sur 10, 40 commentaires sur 200…"
+        )
 
 
 class TestPages:
@@ -220,6 +226,7 @@ class TestPages:
         assert "<script>" not in page.replace("<script src", "")
         state = admin_client.get(reverse("admin:transfer_importrun_status", args=[run.pk])).json()
         assert state["active"] is True and state["status"] == "queued"
+        assert state["stage_text"] == "essai — en attente" and state["text"] == "En attente du worker de tâches…"
 
     def test_the_db_worker_runs_the_stages(self, admin_client, settings, monkeypatch):
         # The worker recycles its database connections between tasks; inside the test's transaction that
