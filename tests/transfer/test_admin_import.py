@@ -239,3 +239,44 @@ class TestPages:
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         run.refresh_from_db()
         assert run.status == "done" and not Post.objects.exists()
+
+    def test_confirming_needs_its_csrf_token(self, root, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = imports.import_upload(user=root, upload=upload())
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(root)
+        assert client.post(reverse("admin:transfer_importrun_confirm", args=[run.pk])).status_code == 403
+        run.refresh_from_db()
+        assert run.stage == "preview" and not Post.objects.exists()
+
+    def test_a_failed_essay_says_why_on_its_page(self, admin_client):
+        broken = WXR.replace("<title>Mon billet</title>", "<title>Mon billet</titre>")
+        admin_client.post(NEW, {"format": "auto", "file": upload(broken)})
+        run = ImportRun.objects.get()
+        page = admin_client.get(run_page(run)).content.decode()
+        assert "L’essai a échoué, rien n’a été écrit :" in page and "ligne" in page
+        assert "Confirmer l’import" not in page
+        assert admin_client.get(reverse("admin:transfer_importrun_report", args=[run.pk])).status_code == 404
+
+
+class TestChangelist:
+    def test_the_runs_are_listed_and_open_their_page(self, admin_client):
+        admin_client.post(NEW, {"format": "auto", "file": upload()})
+        run = ImportRun.objects.get()
+        listing = admin_client.get(reverse("admin:transfer_importrun_changelist"))
+        assert listing.status_code == 200 and "wordpress.xml" in listing.content.decode()
+        assert admin_client.get(reverse("admin:transfer_importrun_add"))["Location"] == NEW
+        assert admin_client.get(reverse("admin:transfer_importrun_change", args=[run.pk]))["Location"] == run_page(run)
+
+    def test_deleting_from_the_admin_removes_the_file(self, admin_client):
+        admin_client.post(NEW, {"format": "auto", "file": upload()})
+        run = ImportRun.objects.get()
+        stored = Path(run.file.path)
+        response = admin_client.post(reverse("admin:transfer_importrun_delete", args=[run.pk]), {"post": "yes"})
+        assert response.status_code == 302 and not ImportRun.objects.exists() and not stored.exists()
+
+    def test_a_run_under_way_cannot_be_deleted(self, admin_client, root):
+        run = ImportRun.objects.create(original_name="x.xml", created_by=root, status="running")
+        run.started_at = run.created_at
+        run.save()
+        assert admin_client.get(reverse("admin:transfer_importrun_delete", args=[run.pk])).status_code == 403
