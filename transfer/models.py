@@ -5,7 +5,8 @@ again finds it, and its `fingerprint` (of the source's fields) and `stamp` (the 
 after the import) tell « unchanged », « changed there » and « edited here since ». An old address is
 a `Redirect` row, editable in the admin. A commenter of the old blog is an `ImportedCommenter`: an
 inactive account that cannot log in and carries their comments, until someone verifies the same
-e-mail (transfer/claims.py) and takes them back.
+e-mail (transfer/claims.py) and takes them back. An import started from the admin is an `ImportRun`:
+its uploaded file (private storage, never served), who, when, its stage and status, its reports.
 """
 
 import os
