@@ -131,10 +131,13 @@ class ImportedCommenter(models.Model):
 
 @deconstructible
 class PrivateImportStorage(FileSystemStorage):
-    """Uploaded exports, under TRANSFER_IMPORT_ROOT (read when used, so tests may move it): never served."""
+    """Uploaded exports, under TRANSFER_IMPORT_ROOT (read when used, so tests may move it): never served.
+
+    They hold every commenter's e-mail address: readable by the site's own user only.
+    """
 
     def __init__(self):
-        super().__init__(base_url=None)
+        super().__init__(base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @property
     def base_location(self):

@@ -124,6 +124,14 @@ def test_a_superuser_imports_a_wordpress_export_from_the_admin(
     page.get_by_role("button", name="Connexion").click()
     page.get_by_role("link", name="Importer un blog").click()
 
+    # 0. A file of another kind is refused on the form, with a message, nothing kept.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Liste de courses", encoding="utf-8")
+    page.get_by_label("Fichier exporté").set_input_files(notes)
+    page.get_by_role("button", name="Envoyer et lancer l’essai").click()
+    expect(page.locator("#import-errors")).to_contain_text("Format non reconnu")
+    shoot(page, "admin-import-00-refused")
+
     # 1. The upload: the essay waits for the worker, the page says so.
     page.get_by_label("Fichier exporté").set_input_files(export)
     shoot(page, "admin-import-01-form")
@@ -174,3 +182,55 @@ def test_a_superuser_imports_a_wordpress_export_from_the_admin(
     expect(anonymous.locator(".comment-replies .comment-replies .comment-body")).to_have_text("Réponse à la réponse")
     expect(anonymous.locator(".comment-author").first).to_have_text("Ancienne Lectrice")
     shoot(anonymous, "admin-import-07-post-with-thread")
+
+
+def test_the_import_pages_have_no_axe_violation(live_server, browser, shoot, settings, tmp_path):
+    from tests.e2e.test_accessibility import AXE, AXE_TAGS, describe
+    from transfer.models import ImportRun
+
+    settings.ACCOUNTS_STAFF_REQUIRE_MFA = False
+    root = UserFactory(email="root@example.org", display_name="Root", is_staff=True, is_superuser=True)
+    report = {
+        "format": "wxr",
+        "dry_run": True,
+        "posts": {"published": 3, "draft": 1, "scheduled": 0},
+        "pages": 1,
+        "comments": {"approved": 9, "pending": 1, "spam": 0, "rejected": 0},
+        "skipped": {"pingback": 2, "trackback": 0},
+        "created": 15,
+        "updated": 0,
+        "unchanged": 0,
+        "kept": [],
+        "commenters": {"claimable": 2, "name_only": 1},
+        "redirects": 6,
+        "media": {"copied": 0, "missing": 0},
+        "unmatched_threads": 0,
+        "warnings": ["« Un billet » : codes courts laissés en texte : [audio]"],
+    }
+    done = ImportRun.objects.create(original_name="wordpress.xml", created_by=root, status="done", preview=report)
+    queued = ImportRun.objects.create(original_name="blogger.zip", created_by=root, stage="import", preview=report)
+    failed = ImportRun.objects.create(original_name="casse.xml", created_by=root, status="failed", error="XML invalide")
+    # The CSP rightly refuses the script axe is injected as: this audit's context bypasses it.
+    context = browser.new_context(bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Adresse e-mail").fill(root.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    failures = []
+    try:
+        for name, url in [
+            ("new", "/admin/transfer/importrun/new/"),
+            *[(f"run-{run.status}", f"/admin/transfer/importrun/{run.pk}/run/") for run in (done, queued, failed)],
+        ]:
+            page.goto(f"{live_server.url}{url}")
+            page.add_script_tag(path=str(AXE))
+            options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+            result = page.evaluate("async (o) => await axe.run('#content-main', o)", options)
+            assert result["passes"], "axe ran no rule"
+            if result["violations"]:
+                shoot(page, f"a11y-admin-import-{name}")
+                failures.append(describe(name, url, result["violations"]))
+    finally:
+        context.close()
+    assert not failures, "\n".join(failures)

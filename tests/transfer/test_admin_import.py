@@ -81,6 +81,7 @@ class TestServices:
         stored = Path(run.file.path)
         assert stored.is_relative_to(private_root) and not stored.is_relative_to(settings.MEDIA_ROOT)
         assert stored.read_text(encoding="utf-8") == WXR and "wordpress" not in stored.name
+        assert stored.stat().st_mode & 0o777 == 0o600  # it holds every commenter's e-mail address
         with pytest.raises(ValueError):
             run.file.url  # noqa: B018 — never served
 
