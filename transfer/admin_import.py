@@ -5,6 +5,7 @@
     GET  <id>/                  the run: its progress (static/admin/import.js polls status/; without
                                 JavaScript the page refreshes itself), then its report, « Confirmer l’import »
     POST <id>/confirm/          the import queued (transfer.imports.import_confirm)
+    POST <id>/discard/          the uploaded file deleted, the run and its reports kept
     GET  <id>/status/           where it stands, JSON, for the script
     GET  <id>/report.json       the report, as `import_blog --json` writes it
 
@@ -179,6 +180,19 @@ def confirm_view(request, pk: int):
     return redirect("admin:transfer_importrun_run", run.pk)
 
 
+@require_POST
+def discard_view(request, pk: int):
+    _superuser(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        imports.import_discard_file(user=request.user, run=run)
+    except ImportRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("Fichier supprimé ; le rapport reste."))
+    return redirect("admin:transfer_importrun_run", run.pk)
+
+
 @require_GET
 def status_view(request, pk: int):
     _superuser(request)
@@ -227,6 +241,7 @@ def urls(site) -> list:
         path("new/", view(csrf_exempt(partial(upload_view, site=site))), name="transfer_importrun_new"),
         path("<int:pk>/run/", view(partial(run_view, site=site)), name="transfer_importrun_run"),
         path("<int:pk>/confirm/", view(confirm_view), name="transfer_importrun_confirm"),
+        path("<int:pk>/discard/", view(discard_view), name="transfer_importrun_discard"),
         path("<int:pk>/status/", view(status_view), name="transfer_importrun_status"),
         path("<int:pk>/report.json", view(report_view), name="transfer_importrun_report"),
     ]

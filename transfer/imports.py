@@ -227,5 +227,16 @@ def import_run_delete(*, user, run: ImportRun) -> None:
     run.delete()
 
 
+def import_discard_file(*, user, run: ImportRun) -> None:
+    """Delete the uploaded export, keep the run and its reports: the file holds every commenter's e-mail."""
+    _superuser(user)
+    run.refresh_from_db()
+    if run.is_active and not is_stale(run):
+        raise ImportRefused(_("Cet import est en cours : son fichier ne peut pas être supprimé maintenant."))
+    ProgressFile(run).remove()
+    run.file.delete(save=False)
+    ImportRun.objects.filter(pk=run.pk).update(file="")
+
+
 def is_stale(run: ImportRun) -> bool:
     return run.is_active and (run.started_at or run.created_at) < timezone.now() - STALE_AFTER

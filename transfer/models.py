@@ -230,7 +230,7 @@ class ImportRun(models.Model):
 
     @property
     def awaits_confirmation(self) -> bool:
-        return self.stage == self.Stage.PREVIEW and self.status == self.Status.DONE
+        return self.stage == self.Stage.PREVIEW and self.status == self.Status.DONE and bool(self.file)
 
     @property
     def latest_report(self) -> dict | None:

@@ -209,12 +209,12 @@ class TestPages:
         assert client.post(NEW, {"format": "auto", "file": upload()}).status_code == 403
         assert not ImportRun.objects.exists()
 
-    @pytest.mark.parametrize("name", ["new", "run", "status", "report", "confirm"])
+    @pytest.mark.parametrize("name", ["new", "run", "status", "report", "confirm", "discard"])
     def test_staff_who_are_not_superusers_are_kept_out(self, client, root, name):
         run = ImportRun.objects.create(original_name="x.xml", created_by=root, preview={"posts": {}})
         client.force_login(ModeratorFactory())
         url = reverse(f"admin:transfer_importrun_{name}", args=[] if name == "new" else [run.pk])
-        response = client.post(url) if name == "confirm" else client.get(url)
+        response = client.post(url) if name in ("confirm", "discard") else client.get(url)
         assert response.status_code == 403
 
     def test_a_queued_stage_shows_its_progress_without_inline_script(self, admin_client, settings):
@@ -258,6 +258,25 @@ class TestPages:
         assert "L’essai a échoué, rien n’a été écrit :" in page and "ligne" in page
         assert "Confirmer l’import" not in page
         assert admin_client.get(reverse("admin:transfer_importrun_report", args=[run.pk])).status_code == 404
+
+    def test_the_file_can_go_and_the_report_stay(self, admin_client):
+        admin_client.post(NEW, {"format": "auto", "file": upload()})
+        run = ImportRun.objects.get()
+        admin_client.post(reverse("admin:transfer_importrun_confirm", args=[run.pk]))
+        stored = Path(run.file.path)
+        assert admin_client.get(reverse("admin:transfer_importrun_discard", args=[run.pk])).status_code == 405
+        admin_client.post(reverse("admin:transfer_importrun_discard", args=[run.pk]))
+        run.refresh_from_db()
+        assert not stored.exists() and not run.file and run.report["created"] == 3
+        page = admin_client.get(run_page(run)).content.decode()
+        assert "supprimé" in page and "Import terminé" in page
+
+    def test_an_essay_without_its_file_cannot_be_confirmed(self, admin_client, root):
+        admin_client.post(NEW, {"format": "auto", "file": upload()})
+        run = ImportRun.objects.get()
+        imports.import_discard_file(user=root, run=run)
+        with pytest.raises(ImportRefused):
+            imports.import_confirm(user=root, run=run)
 
 
 class TestChangelist:

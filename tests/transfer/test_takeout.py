@@ -1,9 +1,12 @@
 """Blogger's Google Takeout archive (the 2018 schema), built here from the files under tests/transfer/takeout/."""
 
+import json
 import zipfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from blog.models import Post
 from comments.models import Comment
@@ -137,3 +140,14 @@ class TestArchive:
         path = takeout_zip(tmp_path / "t.zip", extra=[("Takeout/../../etc/passwd", b"x")])
         with pytest.raises(ImportRefused, match="chemin dangereux"):
             open_export(path)
+
+
+class TestCommand:
+    def test_import_blog_reads_the_archive_and_says_so(self, db, tmp_path):
+        UserFactory(email="moi@example.org")
+        out = StringIO()
+        archive = takeout_zip(tmp_path / "takeout.zip")
+        call_command("import_blog", str(archive), "--dry-run", "--json", "--author", "moi@example.org", stdout=out)
+        report = json.loads(out.getvalue())
+        assert report["format"] == "takeout" and report["dry_run"] is True and report["pages"] == 1
+        assert not Post.objects.exists()
