@@ -408,6 +408,11 @@ STORAGES = {
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Blog exports uploaded in the admin (« Importer un blog »): kept outside MEDIA_ROOT, never served, and
+# read by the task worker, which must see the same directory (docs/import-export.md).
+TRANSFER_IMPORT_ROOT = Path(os.environ.get("DJANGO_IMPORT_ROOT") or BASE_DIR / "var" / "imports")
+TRANSFER_IMPORT_MAX_MB = int(os.environ.get("DJANGO_IMPORT_MAX_MB") or 256)
+
 # HTTPS and headers. Cookies are secure outside development; HSTS and the HTTPS
 # redirect too (DJANGO_SECURE_SSL_REDIRECT=0 only where something else redirects).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,14 +1,18 @@
-"""The old addresses, editable by superusers; the imported commenters, read only (their e-mail is never shown)."""
+"""The old addresses, editable by superusers; the imported commenters, read only (their e-mail is never shown);
+the blog imports started here (transfer/admin_import.py: « Importer un blog »)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from transfer import admin_import, imports
 from transfer.export import causerie_json, wxr
-from transfer.models import ImportedCommenter, Redirect
+from transfer.formats.xmlinput import ImportRefused
+from transfer.models import ImportedCommenter, ImportRun, Redirect
 
 DOWNLOADS = {  # format: (writer, content type, file extension)
     "json": (causerie_json, "application/json; charset=utf-8", "json"),
@@ -78,3 +82,38 @@ class ImportedCommenterAdmin(SuperuserOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(SuperuserOnly, admin.ModelAdmin):
+    """The imports started here; « Ajouter » is the upload page, a row opens its run's page."""
+
+    list_display = ["original_name", "format", "stage", "status", "created_by", "created_at", "entries_done"]
+    list_select_related = ["created_by"]
+    list_filter = ["stage", "status"]
+    actions = None  # one at a time: a run under way is not deleted
+
+    def get_urls(self):
+        return [*admin_import.urls(self.admin_site), *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:transfer_importrun_new")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:transfer_importrun_run", int(object_id) if str(object_id).isdigit() else 0)
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        superuser = request.user.is_active and request.user.is_superuser
+        return superuser and (obj is None or not obj.is_active or imports.is_stale(obj))
+
+    def delete_model(self, request, obj):
+        try:
+            imports.import_run_delete(user=request.user, run=obj)
+        except ImportRefused as error:
+            messages.error(request, str(error))

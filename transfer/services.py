@@ -23,14 +23,15 @@ from django.utils.translation import ngettext
 
 from blog.models import Category, Post, Tag
 from transfer.commenters import Commenters
-from transfer.formats import blogger, causerie_json, disqus, wxr
+from transfer.formats import blogger, causerie_json, disqus, takeout, wxr
 from transfer.formats.records import Author, Entry, Site, Skipped, Term, Thread
 from transfer.formats.xmlinput import ImportRefused, open_export
 from transfer.models import Redirect, Source
 from transfer.report import Report
 from transfer.threads import import_comments
 
-READERS = {"wxr": wxr, "blogger": blogger, "disqus": disqus, "json": causerie_json}
+# Asked in this order: Takeout before Blogger, whose test (a feed naming blogger.com) a Takeout feed passes too.
+READERS = {"wxr": wxr, "takeout": takeout, "blogger": blogger, "disqus": disqus, "json": causerie_json}
 OLD_FEEDS = {
     "/feed/": "blog:feed_rss",
     "/feed/atom/": "blog:feed_atom",
@@ -45,7 +46,10 @@ def detect(head: bytes) -> str:
         if reader.looks_like(head):
             return name
     raise ImportRefused(
-        _("Format non reconnu : ni WXR (WordPress), ni Atom de Blogger, ni Disqus, ni sauvegarde Causerie.")
+        _(
+            "Format non reconnu : ni WXR (WordPress), ni Blogger (sauvegarde ou Takeout), ni Disqus, "
+            "ni sauvegarde Causerie."
+        )
     )
 
 
@@ -64,7 +68,7 @@ def blog_import(*, path, format: str = "auto", dry_run: bool = False, author_ema
             importer = _Importer(report, fallback_author)
             for record in READERS[report.format].read(stream, report.warn):
                 importer.take(record)
-                if progress is not None and isinstance(record, Entry):
+                if progress is not None and isinstance(record, (Entry, Thread)):
                     progress(report)
             importer.finish()
             if dry_run:

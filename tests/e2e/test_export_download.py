@@ -23,7 +23,7 @@ def test_a_superuser_downloads_the_backup(live_server, new_page, shoot, settings
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     module = page.locator("#blog-export")
-    expect(module.locator("h2")).to_have_text("Exporter le blog")
+    expect(module.locator("h2")).to_have_text("Importer, exporter le blog")
     shoot(page, "export-01-admin-index")
     with page.expect_download() as info:
         module.get_by_role("link", name="Sauvegarde Causerie (JSON)").click()

@@ -42,10 +42,31 @@ def _open_zip_member(path: str) -> io.BufferedIOBase:
         _check_member(info)
     if sum(info.file_size for info in members) > MAX_UNCOMPRESSED:
         raise ImportRefused(_("Archive refusée : trop volumineuse une fois décompressée."))
-    xml = [info for info in members if info.filename.lower().endswith((".xml", ".atom"))]
+    xml = _takeout_feeds(members) or [info for info in members if info.filename.lower().endswith((".xml", ".atom"))]
     if not xml:
         raise ImportRefused(_("L’archive ne contient aucun fichier XML."))
     return _Bounded(archive.open(max(xml, key=lambda info: info.file_size)), MAX_UNCOMPRESSED)
+
+
+def _takeout_feeds(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """A Google Takeout archive's Blogger feed (`…/Blogger/Blogs/<blog>/feed.atom`), whatever else it holds.
+
+    An archive of several blogs is refused: which one to import is the owner's choice, not ours.
+    """
+    feeds = [
+        info
+        for info in members
+        if PurePosixPath(info.filename).name == "feed.atom"
+        and PurePosixPath(info.filename).parts[-4:-2] == ("Blogger", "Blogs")
+        and not info.filename.startswith("__MACOSX/")
+    ]
+    if len(feeds) > 1:
+        names = ", ".join(sorted(PurePosixPath(info.filename).parts[-2] for info in feeds))
+        raise ImportRefused(
+            _("L’archive Takeout contient plusieurs blogs (%(names)s) : gardez-en un seul, ou importez son feed.atom.")
+            % {"names": names}
+        )
+    return feeds
 
 
 def _check_member(info: zipfile.ZipInfo) -> None:
