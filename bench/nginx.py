@@ -16,6 +16,7 @@ found exactly once or the run stops (a changed file is noticed, not silently mis
 Run by root, nginx keeps the `user` line and its workers drop to that user, as on a server.
 """
 
+import hashlib
 import os
 import pwd
 import re
@@ -33,8 +34,8 @@ TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache")
 # The stock `combined` format, plus how the micro-cache answered: what a user's server writes, and
 # the one field the bench reads (the last).
 LOG_FORMAT = (
-    "log_format causerie_bench '$remote_addr - $remote_user [$time_local] \"$request\" $status "
-    "$body_bytes_sent \"$http_referer\" \"$http_user_agent\" $upstream_cache_status';"
+    'log_format causerie_bench \'$remote_addr - $remote_user [$time_local] "$request" $status '
+    '$body_bytes_sent "$http_referer" "$http_user_agent" $upstream_cache_status\';'
 )
 
 
@@ -60,38 +61,24 @@ def replace_once(text: str, pattern: str, replacement: str, *, where: str) -> st
 
 def adapt_stock(conf: str, run: Path, *, keep_user: bool) -> str:
     """The distribution's nginx.conf, run from directory `run` and including only the site file."""
-    where = str(STOCK_CONF)
-    if not keep_user:
-        conf = replace_once(conf, r"^user\s+[^;]+;", "# user: not root, the workers run as we do", where=where)
-    conf = replace_once(conf, r"^pid\s+[^;]+;", f"pid {run}/nginx.pid;", where=where)
-    conf = replace_once(conf, r"^error_log\s+[^;]+;", f"error_log {run}/error.log;", where=where)
-    conf = replace_once(
-        conf, r"^(\s*)access_log\s+[^;]+;", f"\t{LOG_FORMAT}\n\taccess_log {run}/access.log causerie_bench;", where=where
-    )
-    conf = replace_once(conf, r"^(\s*)include /etc/nginx/conf\.d/\*\.conf;", f"\tinclude {run}/causerie.conf;", where=where)
-    conf = replace_once(
-        conf, r"^(\s*)include /etc/nginx/sites-enabled/\*;", "\t# sites-enabled/: not this run's", where=where
-    )
     temp = "".join(f"\t{name}_temp_path {run}/{name};\n" for name in TEMP_DIRS if name != "cache")
-    return replace_once(conf, r"^http \{\n", "http {\n" + temp, where=where)
+    changes = [
+        (r"^pid\s+[^;]+;", f"pid {run}/nginx.pid;"),
+        (r"^error_log\s+[^;]+;", f"error_log {run}/error.log;"),
+        (r"^\s*access_log\s+[^;]+;", f"\t{LOG_FORMAT}\n\taccess_log {run}/access.log causerie_bench;"),
+        (r"^\s*include /etc/nginx/conf\.d/\*\.conf;", f"\tinclude {run}/causerie.conf;"),
+        (r"^\s*include /etc/nginx/sites-enabled/\*;", "\t# sites-enabled/: Debian's default site, not this run's"),
+        (r"^http \{\n", "http {\n" + temp),
+    ]
+    if not keep_user:
+        changes.append((r"^user\s+[^;]+;", "# user: not run by root, the workers run as we do"))
+    for pattern, replacement in changes:
+        conf = replace_once(conf, pattern, replacement, where=str(STOCK_CONF))
+    return conf
 
 
 def adapt_site(site: str, run: Path, *, ports: Ports, certificate: Path, key: Path, www: Path) -> str:
     """The site file on loopback ports, with the run's cache, certificate and ceiling."""
-    where = str(SITE_FILE.relative_to(ROOT))
-    site = replace_once(site, r"^(\s*)server 127\.0\.0\.1:8000;", f"    server 127.0.0.1:{ports.app};", where=where)
-    site = replace_once(site, r"proxy_cache_path /var/cache/nginx/causerie ", f"proxy_cache_path {run}/cache ", where=where)
-    site = replace_once(
-        site, r"^\s*listen 80;\n\s*listen \[::\]:80;$", f"    listen 127.0.0.1:{ports.redirect};", where=where
-    )
-    site = replace_once(
-        site,
-        r"^\s*listen 443 ssl http2;\n\s*listen \[::\]:443 ssl http2;$",
-        f"    listen 127.0.0.1:{ports.tls} ssl http2;\n    listen 127.0.0.1:{ports.http};",
-        where=where,
-    )
-    site = replace_once(site, r"^(\s*)ssl_certificate\s+[^;]+;", f"    ssl_certificate     {certificate};", where=where)
-    site = replace_once(site, r"^(\s*)ssl_certificate_key\s+[^;]+;", f"    ssl_certificate_key {key};", where=where)
     ceiling = (
         f"    # The ceiling: the post page saved as a file (bench/nginx.py).\n"
         f"    location = {CEILING_PATH} {{\n"
@@ -100,7 +87,21 @@ def adapt_site(site: str, run: Path, *, ports: Ports, certificate: Path, key: Pa
         f"    }}\n\n"
         f"    location / {{"
     )
-    return replace_once(site, r"^    location / \{", ceiling, where=where)
+    changes = [
+        (r"^\s*server 127\.0\.0\.1:8000;", f"    server 127.0.0.1:{ports.app};"),
+        (r"proxy_cache_path /var/cache/nginx/causerie ", f"proxy_cache_path {run}/cache "),
+        (r"^\s*listen 80;\n\s*listen \[::\]:80;$", f"    listen 127.0.0.1:{ports.redirect};"),
+        (
+            r"^\s*listen 443 ssl http2;\n\s*listen \[::\]:443 ssl http2;$",
+            f"    listen 127.0.0.1:{ports.tls} ssl http2;\n    listen 127.0.0.1:{ports.http};",
+        ),
+        (r"^\s*ssl_certificate\s+[^;]+;", f"    ssl_certificate     {certificate};"),
+        (r"^\s*ssl_certificate_key\s+[^;]+;", f"    ssl_certificate_key {key};"),
+        (r"^    location / \{", ceiling),
+    ]
+    for pattern, replacement in changes:
+        site = replace_once(site, pattern, replacement, where=str(SITE_FILE.relative_to(ROOT)))
+    return site
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -126,12 +127,29 @@ def stock_user(conf: str) -> str | None:
     return found.group(1)
 
 
+def describe(stock: Path = STOCK_CONF) -> str:
+    """Which nginx.conf the run took, and whether it is still the package's (dpkg's checksum of it)."""
+    what = f"{stock} with {SITE_FILE.relative_to(ROOT)}"
+    try:
+        listed = subprocess.run(  # noqa: S603
+            ["dpkg-query", "-W", "-f=${Conffiles}", "nginx-common"],  # noqa: S607
+            capture_output=True, text=True, timeout=30, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return what
+    found = re.search(rf"^\s*{re.escape(str(stock))}\s+([0-9a-f]{{32}})", listed, re.M)
+    if not found:
+        return what
+    same = hashlib.md5(stock.read_bytes()).hexdigest() == found.group(1)  # noqa: S324 (dpkg's own checksum)
+    return f"{what} ({stock} {'as Debian ships it' if same else 'CHANGED on this machine since its install'})"
+
+
 def configure(tmp: Path, *, ports: Ports, stock: Path = STOCK_CONF, site: Path = SITE_FILE) -> list[str]:
     """Write the run's nginx.conf and site file under `tmp`/nginx; return the command that serves them."""
     if not stock.exists():
         raise NginxConfigError(f"{stock} is missing: install Debian's nginx (bench/install-tools).")
     run, www = tmp / "nginx", tmp / "www"
-    www.mkdir(exist_ok=True)
+    www.mkdir(parents=True, exist_ok=True)
     for name in TEMP_DIRS:
         (run / name).mkdir(parents=True, exist_ok=True)
     stock_text = stock.read_text()

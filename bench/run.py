@@ -2,19 +2,21 @@
 
 It builds the production stack on 127.0.0.1 — gunicorn with production settings,
 PostgreSQL (a database of its own, `causerie_bench`, created then dropped), Redis
-(database 15), nginx in front with docs/deploy.md's micro-cache — fills it with
+(database 15), nginx in front as a user's server runs it (Debian's stock nginx.conf with
+deploy/nginx/causerie.conf, over plain HTTP and over TLS: bench/nginx.py) — fills it with
 `bench_fill`, then drives it with wrk:
 
-    ceiling   nginx serving the post page saved as a static file
-    floor     the same page from a straightforward view (bench/floor.py), same gunicorn
-    home, post page       anonymous, through nginx and straight to gunicorn
+    ceiling      nginx serving the post page saved as a static file, plain HTTP and TLS
+    cache_page   the straightforward view under Django's cache_page (bench/floor.py), same gunicorn
+    floor        the straightforward view, no cache (bench/floor.py), same gunicorn
+    home, post page       anonymous, through nginx (the post over plain HTTP and TLS) and straight to gunicorn
     post page             logged-in reader, through nginx and straight to gunicorn
     comment submission    20 verified readers posting the form, through nginx
     admin queue           the moderator's changelist of pending comments, through nginx
 
 and prints (and writes as Markdown, --output) requests/s, p50, p99, SQL queries per
 request (the X-Queries header of bench/middleware.py, sampled straight at gunicorn),
-nginx cache hits, the ratios to ceiling and floor, then the issue's targets.
+nginx cache hits, the ratios to the static file, cache_page and the floor, then the targets.
 
 Every process it starts is stopped at the end, on error and on Ctrl-C; every load goes
 to 127.0.0.1; every wait is bounded. Figures, not assertions: nothing here is a test.
