@@ -22,6 +22,8 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     busy_before: float = 0.0
     busy_after: float | None = None
+    load_before: tuple[float, float, float] | None = None  # os.getloadavg(): 1, 5, 15 minutes
+    load_after: tuple[float, float, float] | None = None
 
     @property
     def machine_was_busy(self) -> bool:
@@ -72,6 +74,7 @@ class RunReport:
                 f"\nWARNING: other processes used {self.busy_before:.0%} of the CPU before the run and "
                 f"{self.busy_after or 0:.0%} after it: the figures are low and noisy."
             )
+        print(f"Load average: {self.load_average()}")
         print("\nTargets (issue 17; the comment target: « Production-ready and fast »):")
         for target, measured, met in targets(self.measurements):
             print(f"  [{'met' if met else 'MISSED'}] {target}: {measured}")
@@ -123,8 +126,15 @@ class RunReport:
                 if self.machine_was_busy
                 else ""
             ),  # fmt: skip
+            f"- load average (1, 5, 15 min; 2 cores): {self.load_average()}",
             *(f"- {note}" for note in self.notes),
         ]
+
+    def load_average(self) -> str:
+        def show(load):
+            return ", ".join(f"{x:.2f}" for x in load) if load else "?"
+
+        return f"{show(self.load_before)} before the run, {show(self.load_after)} at its end (its own load included)"
 
 
 def _ratio(m: Measurement, anchor_rps: float) -> str:

@@ -30,6 +30,7 @@ to 127.0.0.1; every wait is bounded. Figures, not assertions: nothing here is a 
 
 import argparse
 import http.client
+import os
 import shutil
 import signal
 import subprocess
@@ -92,6 +93,7 @@ def run_benchmark(options: argparse.Namespace, stack: BenchStack, report: RunRep
     """The run, from a quiet machine to the report written; the stack is left for the caller to take down."""
     started, clock = datetime.now().astimezone(), time.monotonic()
     report.busy_before = wait_until_quiet(options.wait_idle)
+    report.load_before = os.getloadavg()
     stack.set_up()
     fill_database(stack, queue_million=options.queue_million)
     stack.serve()
@@ -100,6 +102,7 @@ def run_benchmark(options: argparse.Namespace, stack: BenchStack, report: RunRep
     scenarios.run()
     stack.procs.stop_all()
     end_queries(BENCH_DB_NAME)
+    report.load_after = os.getloadavg()  # the last minute includes our own load
     report.busy_after = cpu_busy()  # with our processes stopped: what else was running
     report.notes = [*stack.notes, *scenarios.notes]
     report.print_report()

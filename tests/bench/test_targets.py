@@ -1,6 +1,8 @@
 """The benchmark's verdict on the issue's targets (bench/targets.py) and its table (bench/report.py),
 from the measurements of a run (no load is generated here)."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bench.report import RunReport
@@ -93,3 +95,13 @@ class TestTable:
         assert lines["post-gunicorn"][8:11] == ["—", "1.25×", "25.0×"]
         assert lines["comment-paced"][3] == "19.5"
         assert lines["comment-paced"][8:11] == ["—", "—", "—"]
+
+    def test_the_report_says_how_loaded_the_machine_was(self):
+        keys = ("ceiling", "ceiling-tls", "floor", "cache-page", "post-nginx", "post-nginx-tls", "post-gunicorn",
+                "reader-gunicorn", "comment", "comment-paced")  # fmt: skip
+        report = RunReport([row(k, 100, 5) for k in keys], duration=5, warmup=2)
+        report.load_before, report.load_after = (3.5, 2.25, 1.0), (6.0, 4.0, 2.0)
+
+        markdown = report.markdown(datetime(2026, 12, 3, 6, 0, tzinfo=UTC), 240)
+
+        assert "load average (1, 5, 15 min; 2 cores): 3.50, 2.25, 1.00 before the run, 6.00, 4.00, 2.00" in markdown
