@@ -88,6 +88,12 @@ class TestNginxConfiguration:
             assert line in original and line in site
         assert r'"~(^|;)\s*(sessionid|messages)=" 1;' in site
 
+    def test_run_by_another_user_than_root_the_workers_stay_that_user(self, tmp_path):
+        kept = nginx.adapt_stock(DEBIAN_NGINX_CONF, tmp_path, keep_user=True)
+        dropped = nginx.adapt_stock(DEBIAN_NGINX_CONF, tmp_path, keep_user=False)
+        assert "\nuser www-data;" in "\n" + kept
+        assert "user www-data;" not in dropped
+
     def test_a_changed_file_stops_the_run_rather_than_running_something_else(self, tmp_path, stock):
         stock.write_text(DEBIAN_NGINX_CONF.replace("include /etc/nginx/conf.d/*.conf;", ""))
         with pytest.raises(nginx.NginxConfigError, match="conf"):
