@@ -4,6 +4,7 @@ Shared by the benchmark (bench/scenarios.py) and the proof scenarios (proof/).
 """
 
 import http.client
+import ssl
 import urllib.parse
 from dataclasses import dataclass
 
@@ -37,8 +38,14 @@ def cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def fetch(port: int, path: str, *, method="GET", cookies=None, form=None, timeout=30) -> Response:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+def fetch(port: int, path: str, *, method="GET", cookies=None, form=None, timeout=30, tls=False) -> Response:
+    """One request to 127.0.0.1:`port`; over TLS with `tls` (the bench's throwaway certificate: not verified)."""
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        conn = http.client.HTTPSConnection(HOST, port, timeout=timeout, context=context)
+    else:
+        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     headers = {"Host": HOST, "User-Agent": "causerie-bench"}
     if cookies:
         headers["Cookie"] = cookie_header(cookies)

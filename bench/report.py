@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bench.machine import BUSY, environment
-from bench.scenarios import PACED, SCALE, Measurement
+from bench.scenarios import PACED, SCALE, TLS, Measurement
 from bench.targets import targets
 
-HEADER = ["scenario", "via", "conn.", "req/s", "p50", "p99", "queries/req", "nginx cache", "× ceiling",
-          "× floor", "notes"]  # fmt: skip
+HEADER = ["scenario", "via", "conn.", "req/s", "p50", "p99", "queries/req", "nginx cache", "× static file",
+          "× cache_page", "× floor", "notes"]  # fmt: skip
 
 
 @dataclass
@@ -22,29 +22,40 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     busy_before: float = 0.0
     busy_after: float | None = None
+    load_before: tuple[float, float, float] | None = None  # os.getloadavg(): 1, 5, 15 minutes
+    load_after: tuple[float, float, float] | None = None
 
     @property
     def machine_was_busy(self) -> bool:
         return max(self.busy_before, self.busy_after or 0) > BUSY
 
     def table(self) -> list[list[str]]:
+        """One line a measurement, with its ratios to the anchors measured in the same run: the static
+        file (over the same scheme as the line: plain HTTP or TLS), cache_page and the floor."""
         first = {m.key: m for m in reversed(self.measurements)}
-        ceiling, floor = first["ceiling"].load.requests_per_s, first["floor"].load.requests_per_s
+
+        def rps(key: str) -> float:
+            return first[key].load.requests_per_s if key in first else 0.0
+
         lines = []
         for m in self.measurements:
-            rps = m.load.requests_per_s
+            static = rps("ceiling-tls" if m.via == TLS else "ceiling")
+            anchors = [static, rps("cache-page"), rps("floor")]
+            ratios = [_ratio(m, anchor) for anchor in anchors]
+            ratios[0] = ratios[0] if m.via != "gunicorn" else "—"  # a page from gunicorn: no file to compare with
             lines.append(
                 [
                     m.scenario,
                     m.via,
                     str(m.connections),
-                    f"{rps:,.0f}" if rps >= 100 else f"{rps:,.1f}",
+                    f"{m.load.requests_per_s:,.0f}"
+                    if m.load.requests_per_s >= 100
+                    else f"{m.load.requests_per_s:,.1f}",
                     f"{m.load.p50_ms:.2f} ms" if m.load.requests else "—",
                     f"{m.load.p99_ms:.2f} ms" if m.load.requests else "—",
                     m.queries,
                     m.cache_hits,
-                    f"{rps / ceiling:.3f}" if m.key not in PACED and ceiling else "—",
-                    f"{rps / floor:.1f}×" if m.key not in PACED and floor else "—",
+                    *ratios,
                     "; ".join(m.notes) or "",
                 ]
             )
@@ -63,7 +74,8 @@ class RunReport:
                 f"\nWARNING: other processes used {self.busy_before:.0%} of the CPU before the run and "
                 f"{self.busy_after or 0:.0%} after it: the figures are low and noisy."
             )
-        print("\nTargets (issue « Production-ready and fast »):")
+        print(f"Load average: {self.load_average()}")
+        print("\nTargets (issue 17; the comment target: « Production-ready and fast »):")
         for target, measured, met in targets(self.measurements):
             print(f"  [{'met' if met else 'MISSED'}] {target}: {measured}")
         print()
@@ -82,7 +94,9 @@ class RunReport:
                 "queries/req: median of the `X-Queries` header over a few plain requests straight to gunicorn "
                 "(for the comment submissions: a few plain POSTs). nginx cache: how nginx's micro-cache answered "
                 "the measured requests (`$upstream_cache_status`: HIT, MISS, BYPASS for a session cookie, "
-                "EXPIRED, STALE, UPDATING).",
+                "EXPIRED, STALE, UPDATING). × static file: over nginx serving the page saved as a file, over the "
+                "same scheme (plain HTTP or TLS); × cache_page and × floor: over the two anchors of bench/floor.py, "
+                "in the same gunicorn.",
                 "",
                 "## Targets",
                 "",
@@ -112,5 +126,19 @@ class RunReport:
                 if self.machine_was_busy
                 else ""
             ),  # fmt: skip
+            f"- load average (1, 5, 15 min; 2 cores): {self.load_average()}",
             *(f"- {note}" for note in self.notes),
         ]
+
+    def load_average(self) -> str:
+        def show(load):
+            return ", ".join(f"{x:.2f}" for x in load) if load else "?"
+
+        return f"{show(self.load_before)} before the run, {show(self.load_after)} at its end (its own load included)"
+
+
+def _ratio(m: Measurement, anchor_rps: float) -> str:
+    if m.key in PACED or not anchor_rps:
+        return "—"
+    ratio = m.load.requests_per_s / anchor_rps
+    return f"{ratio:.3f}" if ratio < 1 else f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"

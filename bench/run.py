@@ -2,19 +2,21 @@
 
 It builds the production stack on 127.0.0.1 — gunicorn with production settings,
 PostgreSQL (a database of its own, `causerie_bench`, created then dropped), Redis
-(database 15), nginx in front with docs/deploy.md's micro-cache — fills it with
+(database 15), nginx in front as a user's server runs it (Debian's stock nginx.conf with
+deploy/nginx/causerie.conf, over plain HTTP and over TLS: bench/nginx.py) — fills it with
 `bench_fill`, then drives it with wrk:
 
-    ceiling   nginx serving the post page saved as a static file
-    floor     the same page from a straightforward view (bench/floor.py), same gunicorn
-    home, post page       anonymous, through nginx and straight to gunicorn
+    ceiling      nginx serving the post page saved as a static file, plain HTTP and TLS
+    cache_page   the straightforward view under Django's cache_page (bench/floor.py), same gunicorn
+    floor        the straightforward view, no cache (bench/floor.py), same gunicorn
+    home, post page       anonymous, through nginx (the post over plain HTTP and TLS) and straight to gunicorn
     post page             logged-in reader, through nginx and straight to gunicorn
     comment submission    20 verified readers posting the form, through nginx
     admin queue           the moderator's changelist of pending comments, through nginx
 
 and prints (and writes as Markdown, --output) requests/s, p50, p99, SQL queries per
 request (the X-Queries header of bench/middleware.py, sampled straight at gunicorn),
-nginx cache hits, the ratios to ceiling and floor, then the issue's targets.
+nginx cache hits, the ratios to the static file, cache_page and the floor, then the targets.
 
 Every process it starts is stopped at the end, on error and on Ctrl-C; every load goes
 to 127.0.0.1; every wait is bounded. Figures, not assertions: nothing here is a test.
@@ -28,6 +30,7 @@ to 127.0.0.1; every wait is bounded. Figures, not assertions: nothing here is a 
 
 import argparse
 import http.client
+import os
 import shutil
 import signal
 import subprocess
@@ -90,6 +93,7 @@ def run_benchmark(options: argparse.Namespace, stack: BenchStack, report: RunRep
     """The run, from a quiet machine to the report written; the stack is left for the caller to take down."""
     started, clock = datetime.now().astimezone(), time.monotonic()
     report.busy_before = wait_until_quiet(options.wait_idle)
+    report.load_before = os.getloadavg()
     stack.set_up()
     fill_database(stack, queue_million=options.queue_million)
     stack.serve()
@@ -98,6 +102,7 @@ def run_benchmark(options: argparse.Namespace, stack: BenchStack, report: RunRep
     scenarios.run()
     stack.procs.stop_all()
     end_queries(BENCH_DB_NAME)
+    report.load_after = os.getloadavg()  # the last minute includes our own load
     report.busy_after = cpu_busy()  # with our processes stopped: what else was running
     report.notes = [*stack.notes, *scenarios.notes]
     report.print_report()

@@ -1,8 +1,9 @@
 """The benchmark's scenarios: each drives the stack with wrk and becomes a Measurement.
 
-    ceiling   nginx serving the post page saved as a static file
-    floor     the same page from a straightforward view (bench/floor.py), same gunicorn
-    home, post page       anonymous, through nginx and straight to gunicorn
+    ceiling     nginx serving the post page saved as a static file, over plain HTTP and over TLS
+    floor       the same page from a straightforward view (bench/floor.py), same gunicorn
+    cache_page  that view under Django's cache_page (local memory), same gunicorn
+    home, post page       anonymous, through nginx (plain HTTP; the post also over TLS) and straight to gunicorn
     post page             logged-in reader, through nginx and straight to gunicorn
     comment submission    20 verified readers posting the form, through nginx (flat out, then paced)
     admin queue           the moderator's changelist of pending comments, through nginx
@@ -18,12 +19,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from bench import nginx
 from bench.client import HOST, Response, cookie_header, fetch
 from bench.stack import BenchError, BenchStack, log
 from bench.wrk import WrkResult, comment_script, run_wrk
 
-SCALE = {"posts": 20, "comments_per_post": 200, "users": 200}  # bench_fill's arguments
-POST_SLUG = "bench-billet-0001"  # bench/fill.py's first post: 200 approved comments
+SCALE = {"posts": 20, "comments_per_post": 100, "users": 200}  # bench_fill's arguments (issue 17: 100 comments)
+POST_SLUG = "bench-billet-0001"  # bench/fill.py's first post: SCALE["comments_per_post"] approved comments
+POST_LABEL = f"post ({SCALE['comments_per_post']} comments)"
 PASSWORD = "bench-motdepasse-42"  # noqa: S105 (bench/fill.PASSWORD: bench accounts on a throwaway database)
 READER = "lecteur-00001@bench.localhost"
 MODERATOR = "moderateur@bench.localhost"
@@ -32,6 +35,7 @@ ADMIN_CONNECTIONS = 4  # a handful of moderators, not a crowd
 SAMPLES = 5
 SAMPLE_TIMEOUT = 180  # seconds: a plain request slower than this is noted, not awaited
 PACED = {"comment-paced"}  # scenarios whose rate the script sets: no ratio to ceiling or floor
+TLS = "nginx TLS"  # the `via` of what goes to nginx over TLS
 PACED_SECONDS = 30
 COMMENT_TEXT = "Commentaire de charge : la relation client en public, vue par un lecteur attentif. Numéro "
 
@@ -93,7 +97,7 @@ class LoadScenarios:
         sessions = self.log_in_everyone()
         for via in ("nginx", "gunicorn"):
             self.measure(
-                f"reader-{via}", "post (200 comments), logged-in reader", via=via, path=post_path,
+                f"reader-{via}", POST_LABEL + ", logged-in reader", via=via, path=post_path,
                 cookies=sessions[READER],
             )  # fmt: skip
         self.comment_submission(post_path, [sessions[e] for e in sessions if e not in {READER, MODERATOR}])
@@ -101,14 +105,23 @@ class LoadScenarios:
         return self.measurements
 
     def anonymous_pages(self, post_path: str) -> None:
-        self.measure("ceiling", "ceiling: the post page as a static file", via="nginx", path="/bench-static/post.html")
+        """nginx first (gunicorn idle but for the cache's refills), then gunicorn, the floor last: the
+        slowest page leaves its in-flight requests to gunicorn when wrk stops, and the log-in that
+        follows waits for them rather than the next measure."""
+        for key, via in (("ceiling", "nginx"), ("ceiling-tls", TLS)):
+            self.measure(key, "ceiling: the post page as a static file", via=via, path=nginx.CEILING_PATH)
+        self.measure("home-nginx", "home, anonymous", via="nginx", path="/")
+        for key, via in (("post-nginx", "nginx"), ("post-nginx-tls", TLS)):
+            self.measure(key, POST_LABEL + ", anonymous", via=via, path=post_path)
+        self.measure(
+            "cache-page", "straightforward view with cache_page (local memory)", via="gunicorn",
+            path=f"/bench-floor-cached/{POST_SLUG}/",
+        )  # fmt: skip
+        self.measure("home-gunicorn", "home, anonymous", via="gunicorn", path="/")
+        self.measure("post-gunicorn", POST_LABEL + ", anonymous", via="gunicorn", path=post_path)
         self.measure(
             "floor", "floor: straightforward view, no cache", via="gunicorn", path=f"/bench-floor/{POST_SLUG}/"
         )
-        for via in ("nginx", "gunicorn"):
-            self.measure(f"home-{via}", "home, anonymous", via=via, path="/")
-        for via in ("nginx", "gunicorn"):
-            self.measure(f"post-{via}", "post (200 comments), anonymous", via=via, path=post_path)
 
     def log_in_everyone(self) -> dict[str, dict[str, str]]:
         """The cookies of the reader, the moderator and the commenters, by e-mail (in that order)."""
@@ -134,8 +147,8 @@ class LoadScenarios:
 
     def measure(self, key, scenario, *, via, path, connections=32, cookies=None, script=None, timeout="10s",
                 queries=None, duration=None) -> Measurement:  # fmt: skip
-        port = self.stack.nginx_port if via == "nginx" else self.stack.gunicorn_port
-        url = f"http://{HOST}:{port}{path}"
+        port = {"nginx": self.stack.nginx_port, TLS: self.stack.nginx_tls_port}.get(via, self.stack.gunicorn_port)
+        url = f"{'https' if via == TLS else 'http'}://{HOST}:{port}{path}"
         headers = [f"Cookie: {cookie_header(cookies)}"] if cookies else []
         duration = duration or self.duration
         if script is None and self.warmup and duration == self.duration:
@@ -144,9 +157,9 @@ class LoadScenarios:
         log(f"{scenario} — via {via}, {connections} connections, {duration} s")
         load = run_wrk(url, connections=connections, duration=duration, headers=headers, script=script, timeout=timeout)
         self.stack.procs.check_alive()
-        hits = self.cache_hits() if via == "nginx" else "—"
+        hits = self.cache_hits() if via != "gunicorn" else "—"
         if queries is None:
-            queries, notes = self.sample_queries(path, cookies=cookies) if key != "ceiling" else ("—", [])
+            queries, notes = self.sample_queries(path, cookies=cookies) if path != nginx.CEILING_PATH else ("—", [])
         else:
             queries, notes = queries
         notes += _load_notes(load, duration)
@@ -159,11 +172,16 @@ class LoadScenarios:
         return measurement
 
     def cache_hits(self) -> str:
-        """How nginx's cache answered the requests logged since the last call: "MISS 100 %", "HIT 97 %, …"."""
+        """How nginx's cache answered the requests logged since the last call: "MISS 100 %", "HIT 97 %, …".
+
+        The cache's status is the last field of each line (bench/nginx.py's log format); "-": not
+        through the cache (the static file).
+        """
         path = self.stack.tmp / "nginx" / "access.log"
         with open(path, "rb") as f:
             f.seek(self.access_log_offset)
-            statuses = [s for s in f.read().decode().split() if s != "-"]  # "-": not through the cache
+            lines = f.read().decode("utf-8", "replace").splitlines()
+            statuses = [line.rsplit(" ", 1)[-1] for line in lines if line and not line.endswith(" -")]
             self.access_log_offset = f.tell()
         if not statuses:
             return "—"
@@ -262,12 +280,15 @@ class LoadScenarios:
             f"Vary: {response.header('Vary') or '(none)'}; Set-Cookie: {cookies}; "
             f"{len(response.body.encode()) // 1024} KiB"
         )
-        through = fetch(self.stack.nginx_port, f"/billets/{POST_SLUG}/")
-        second = fetch(self.stack.nginx_port, f"/billets/{POST_SLUG}/")
-        self.notes.append(
-            f"nginx micro-cache on that page, two requests in a row: {through.header('X-Cache-Status')}, "
-            f"{second.header('X-Cache-Status')}"
-        )
+        for label, port, tls in (
+            ("plain HTTP", self.stack.nginx_port, False),
+            ("TLS", self.stack.nginx_tls_port, True),
+        ):
+            through, second = (fetch(port, f"/billets/{POST_SLUG}/", tls=tls) for _ in range(2))
+            self.notes.append(
+                f"nginx micro-cache on that page over {label}, two requests in a row: "
+                f"{through.header('X-Cache-Status')}, {second.header('X-Cache-Status')}"
+            )
 
 
 def _load_notes(load, duration) -> list[str]:

@@ -219,7 +219,7 @@ def start_gunicorn(procs: ChildProcesses, *, env: dict, port: int, log_path: Pat
 class BenchStack:
     """The benchmark's stack in the run's directory `tmp`: PostgreSQL (its own database), Redis
     (database 15, or a server of its own when the machine's does not answer), gunicorn under
-    bench.settings, nginx with docs/deploy.md's micro-cache in front."""
+    bench.settings, nginx in front: Debian's stock nginx.conf with deploy/nginx/causerie.conf."""
 
     tmp: Path
     procs: ChildProcesses = field(default_factory=ChildProcesses)
@@ -228,6 +228,7 @@ class BenchStack:
     redis_url: str = ""
     gunicorn_port: int = 0
     nginx_port: int = 0
+    nginx_tls_port: int = 0
     started_postgres: bool = False
     db_created: bool = False
 
@@ -251,8 +252,9 @@ class BenchStack:
         )
 
     def check_tools(self) -> None:
-        if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()) or not shutil.which("wrk"):
-            log("nginx or wrk is missing: installing them (bench/install-tools)")
+        nginx_found = shutil.which("nginx") or Path("/usr/sbin/nginx").exists()
+        if not (nginx_found and nginx.STOCK_CONF.exists() and shutil.which("wrk") and shutil.which("openssl")):
+            log("nginx, its nginx.conf, wrk or openssl is missing: installing them (bench/install-tools)")
             run_command([str(ROOT / "bench" / "install-tools")], timeout=900, what="bench/install-tools")
         for tool in ("psql", "pg_isready"):
             if not shutil.which(tool):
@@ -307,17 +309,23 @@ class BenchStack:
         return manage(*args, env=self.env, timeout=timeout, quiet=quiet)
 
     def serve(self) -> None:
-        """gunicorn, then nginx in front of it; both answering."""
+        """gunicorn, then nginx in front of it (plain HTTP and TLS); all answering."""
         log(f"gunicorn on {HOST}:{self.gunicorn_port}")
         self.notes.append(
             start_gunicorn(self.procs, env=self.env, port=self.gunicorn_port, log_path=self.tmp / "gunicorn.log")
         )
-        self.nginx_port = free_port()
-        args = nginx.configure(self.tmp, port=self.nginx_port, app_port=self.gunicorn_port)
+        ports = nginx.Ports(http=free_port(), tls=free_port(), redirect=free_port(), app=self.gunicorn_port)
+        try:
+            args = nginx.configure(self.tmp, ports=ports)
+        except (nginx.NginxConfigError, subprocess.CalledProcessError) as error:
+            raise BenchError(f"nginx's configuration: {error}") from None
+        self.nginx_port, self.nginx_tls_port = ports.http, ports.tls
         run_command([args[0], "-t", "-q", *args[1:]], timeout=30, what="nginx -t")
-        log(f"nginx on {HOST}:{self.nginx_port} (docs/deploy.md's micro-cache)")
+        log(f"nginx on {HOST}:{ports.http} and, over TLS, {HOST}:{ports.tls} ({nginx.describe()})")
+        self.notes.append(f"nginx: {nginx.describe()}; plain HTTP and TLS (a self-signed certificate made for the run)")
         self.procs.start("nginx", args, log_path=self.tmp / "nginx" / "stdout.log")
         wait_for(lambda: self.procs.check_alive() or fetch(self.nginx_port, "/", timeout=5).status == 200, "nginx", 30)
+        wait_for(lambda: fetch(self.nginx_tls_port, "/", timeout=5, tls=True).status == 200, "nginx over TLS", 30)
 
     def tear_down(self, *, keep_database: bool) -> None:
         """Stop what this run started; drop its database (unless kept) and empty its Redis database."""

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
     [
         (["bench/run.py"], "--queue-million"),  # as `make bench` runs it: a script, not a module
         (["-m", "bench.run"], "--queue-million"),
+        (["-m", "bench.stall"], "--size"),
         (["-m", "proof.flood"], "--only"),
         (["-m", "proof.concurrency"], "--commenters"),
         (["-m", "proof.outage"], "--down"),

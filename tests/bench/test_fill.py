@@ -1,4 +1,5 @@
-"""The benchmark's tools, at a tiny scale: bench_fill's counts and refusals, and the floor view's queries.
+"""The benchmark's tools, at a tiny scale: bench_fill's counts and refusals, and the anchors (the floor
+view and its `cache_page`).
 
 Nothing here is timed: the figures come from `make bench` (docs/performance.md). `bench_fill` is a
 command of the `bench` app, which only bench/settings.py installs: it is called here as a command object.
@@ -11,6 +12,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import caches
 from django.core.management import CommandError, call_command, get_commands
 from django.db.models import Max
 
@@ -127,9 +129,11 @@ class TestQueue:
         assert [post.approved_comment_count for post in Post.objects.all()] == [3, 3]
 
 
-class TestFloorView:
+class TestAnchors:
+    """The floor (the straightforward view) and the same view under `cache_page` (bench/floor.py)."""
+
     @pytest.fixture(autouse=True)
-    def _bench_urls_and_templates(self, settings):
+    def _bench_urls_templates_and_cache(self, settings):
         settings.ROOT_URLCONF = "bench.urls"
         settings.TEMPLATES = [
             {
@@ -137,20 +141,47 @@ class TestFloorView:
                 "DIRS": [settings.BASE_DIR / "bench" / "templates", *settings.TEMPLATES[0]["DIRS"]],
             }
         ]
+        settings.CACHES = {**settings.CACHES, "bench-floor": bench.settings.CACHES["bench-floor"]}
+        yield
+        caches["bench-floor"].clear()
 
-    def test_renders_the_post_and_its_comments_with_one_query_for_the_comments(
-        self, client, django_assert_max_num_queries
+    def test_the_floor_reads_the_post_and_the_comments_with_their_authors_in_two_queries(
+        self, client, django_assert_num_queries
     ):
         bench_fill(posts=1, comments_per_post=40, users=6, pending=3)
         post = Post.objects.get()
 
-        with django_assert_max_num_queries(3) as captured:
+        with django_assert_num_queries(2) as captured:
             response = client.get(f"/bench-floor/{post.slug}/")
 
         assert response.status_code == 200
         html = response.content.decode()
         assert post.title in html
         assert html.count(' id="comment-') == 40  # the approved ones, not the pending
-        comment_queries = [q["sql"] for q in captured.captured_queries if Comment._meta.db_table in q["sql"]]
-        assert len(comment_queries) == 1
-        assert User._meta.db_table in comment_queries[0]  # authors joined, not fetched one by one
+        template = bench.settings.BASE_DIR / "bench" / "templates" / "bench" / "floor.html"
+        assert "{% include" not in template.read_text()  # one template, a flat loop
+        post_query, comment_query = (q["sql"] for q in captured.captured_queries)
+        assert Post._meta.db_table in post_query and User._meta.db_table in post_query
+        assert Comment._meta.db_table in comment_query and User._meta.db_table in comment_query
+
+    def test_cache_page_serves_the_floors_bytes_without_a_query_from_the_second_request(
+        self, client, django_assert_num_queries
+    ):
+        bench_fill(posts=1, comments_per_post=10, users=4, pending=0)
+        slug = Post.objects.get().slug
+        floor = client.get(f"/bench-floor/{slug}/")
+
+        with django_assert_num_queries(2):
+            first = client.get(f"/bench-floor-cached/{slug}/")
+        with django_assert_num_queries(0):
+            second = client.get(f"/bench-floor-cached/{slug}/")
+
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content
+        # The same page as the floor's, but for its own address (the links to the page in other languages).
+        assert first.content.replace(b"/bench-floor-cached/", b"/bench-floor/") == floor.content
+        assert "max-age=60" in second["Cache-Control"]
+
+    def test_an_unknown_slug_is_a_404(self, client):
+        assert client.get("/bench-floor/nulle-part/").status_code == 404
+        assert client.get("/bench-floor-cached/nulle-part/").status_code == 404
