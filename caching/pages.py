@@ -17,6 +17,13 @@ What is cached, for whom, keyed on what
             ``<!--personal:NAME-->``; in each process's memory (BLOG_PAGE_FRAME_CACHE, unpickled)
             for BLOG_PAGE_CACHE_SECONDS. Key: the page's state, as for `page`. A reader's page is
             the frame with their parts rendered into the holes.
+    section The comment section of a post page as every logged-in reader with nothing of their own
+            on the post sees it (comments/templatetags/comments.py says who that is): the heading,
+            the thread's hole, the form — with placeholders for the reader's CSRF token and the
+            form's submission key, and the thread as a hole, put in per request in that order, so
+            no text of a comment is ever searched for a placeholder. In each process's memory
+            (COMMENTS_THREAD_LOCAL_CACHE, unpickled) for COMMENTS_THREAD_CACHE_SECONDS. Key: the
+            post, its `updated_at` and comments version, the language, RELEASE.
     thread  A post's published comment thread (comments/templatetags/comments.py renders it and
             says what it holds), with holes ``<!--c:KIND:PK-->`` and where each lies, in the
             shared cache and in each process's memory (COMMENTS_THREAD_LOCAL_CACHE, unpickled) for
@@ -96,6 +103,11 @@ def _frame_key(state: str) -> str:
     return f"frame:{state}"
 
 
+def _section_key(post_pk: int, updated_at, comments_version: int) -> str:
+    state = _digest(updated_at.timestamp(), comments_version, translation.get_language(), settings.RELEASE)
+    return f"post:{post_pk}:section:{state}"
+
+
 def _thread_key(post_pk: int, comments_version: int) -> str:
     return f"post:{post_pk}:thread:{comments_version}:{translation.get_language()}"
 
@@ -170,6 +182,32 @@ def cached_thread(*, post_pk: int, comments_version: int, render: Callable[[], d
             cache.set(key, thread, timeout)
         local.set(key, thread, timeout)
     return thread
+
+
+# The comment section of the usual logged-in reader ------------------------------
+
+SECTION_CSRF = "csrf-token-placeholder-9d2e6a41"
+SECTION_KEY = "submission-key-placeholder-5b8f03c7"
+SECTION_THREAD = "<!--section:thread-->"
+
+
+def cached_section(*, post, render: Callable[[], str]) -> str:
+    """The usual reader's comment section of `post` with its three placeholders, from this process or `render()`."""
+    key = _section_key(post.pk, post.updated_at, post.comments_version)
+    local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
+    section = local.get(key)
+    if section is None:
+        section = render()
+        if section.count(SECTION_CSRF) != 1 or section.count(SECTION_KEY) != 1 or section.count(SECTION_THREAD) > 1:
+            raise ValueError("A comment section skeleton holds its token and key once, the thread at most once")
+        local.set(key, section, settings.COMMENTS_THREAD_CACHE_SECONDS)
+    return section
+
+
+def fill_section(section: str, *, csrf_token: str, submission_key: str, thread: str) -> str:
+    """The section for one reader: their token and a fresh key first, the thread (readers' text) last."""
+    html = section.replace(SECTION_CSRF, csrf_token, 1).replace(SECTION_KEY, submission_key, 1)
+    return html.replace(SECTION_THREAD, thread, 1)
 
 
 # Pages --------------------------------------------------------------------------
