@@ -35,6 +35,7 @@ class CachedPageMixin(PageCacheMixin):
     """A page of the site served through the page caches: the header's account links are each reader's own."""
 
     personal_parts = {"account": "_header_account.html"}
+    skeleton_parts = frozenset({"account"})  # the same links for every reader but their name and token
 
 
 class PostListPageMixin(PublishedPostMixin, CachedPageMixin):

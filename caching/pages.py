@@ -17,13 +17,7 @@ What is cached, for whom, keyed on what
             ``<!--personal:NAME-->``; in each process's memory (BLOG_PAGE_FRAME_CACHE, unpickled)
             for BLOG_PAGE_CACHE_SECONDS. Key: the page's state, as for `page`. A reader's page is
             the frame with their parts rendered into the holes.
-    section The comment section of a post page as every logged-in reader with nothing of their own
-            on the post sees it (comments/templatetags/comments.py says who that is): the heading,
-            the thread's hole, the form — with placeholders for the reader's CSRF token and the
-            form's submission key, and the thread as a hole, put in per request in that order, so
-            no text of a comment is ever searched for a placeholder. In each process's memory
-            (COMMENTS_THREAD_LOCAL_CACHE, unpickled) for COMMENTS_THREAD_CACHE_SECONDS. Key: the
-            post, its `updated_at` and comments version, the language, RELEASE.
+    section, account  A logged-in reader's personal parts, shared as skeletons: caching/skeletons.py.
     thread  A post's published comment thread (comments/templatetags/comments.py renders it and
             says what it holds), with holes ``<!--c:KIND:PK-->`` and where each lies, in the
             shared cache and in each process's memory (COMMENTS_THREAD_LOCAL_CACHE, unpickled) for
@@ -70,6 +64,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
 
+from caching.skeletons import account_part
+
 # A fixed string, not a random one: cached pages are shared by every process.
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
 
@@ -101,11 +97,6 @@ def _page_key(state: str) -> str:
 
 def _frame_key(state: str) -> str:
     return f"frame:{state}"
-
-
-def _section_key(post_pk: int, updated_at, comments_version: int) -> str:
-    state = _digest(updated_at.timestamp(), comments_version, translation.get_language(), settings.RELEASE)
-    return f"post:{post_pk}:section:{state}"
 
 
 def _thread_key(post_pk: int, comments_version: int) -> str:
@@ -184,32 +175,6 @@ def cached_thread(*, post_pk: int, comments_version: int, render: Callable[[], d
     return thread
 
 
-# The comment section of the usual logged-in reader ------------------------------
-
-SECTION_CSRF = "csrf-token-placeholder-9d2e6a41"
-SECTION_KEY = "submission-key-placeholder-5b8f03c7"
-SECTION_THREAD = "<!--section:thread-->"
-
-
-def cached_section(*, post, render: Callable[[], str]) -> str:
-    """The usual reader's comment section of `post` with its three placeholders, from this process or `render()`."""
-    key = _section_key(post.pk, post.updated_at, post.comments_version)
-    local = caches[settings.COMMENTS_THREAD_LOCAL_CACHE]
-    section = local.get(key)
-    if section is None:
-        section = render()
-        if section.count(SECTION_CSRF) != 1 or section.count(SECTION_KEY) != 1 or section.count(SECTION_THREAD) > 1:
-            raise ValueError("A comment section skeleton holds its token and key once, the thread at most once")
-        local.set(key, section, settings.COMMENTS_THREAD_CACHE_SECONDS)
-    return section
-
-
-def fill_section(section: str, *, csrf_token: str, submission_key: str, thread: str) -> str:
-    """The section for one reader: their token and a fresh key first, the thread (readers' text) last."""
-    html = section.replace(SECTION_CSRF, csrf_token, 1).replace(SECTION_KEY, submission_key, 1)
-    return html.replace(SECTION_THREAD, thread, 1)
-
-
 # Pages --------------------------------------------------------------------------
 
 
@@ -252,6 +217,8 @@ class PageCacheMixin:
     cacheable_query = re.compile(r"")
     # What differs between logged-in readers: a hole's name -> the template that fills it.
     personal_parts: dict[str, str] = {}
+    # Those of them filled from a shared skeleton by `account_part` (the reader's name and token only).
+    skeleton_parts: frozenset[str] = frozenset()
 
     def page_state(self) -> str:
         """A string that changes whenever the page would show something else."""
@@ -322,7 +289,10 @@ class PageCacheMixin:
             frames.set(key, frame, settings.BLOG_PAGE_CACHE_SECONDS)
         context = self.personal_context()
         for name, template_name in self.personal_parts.items():
-            part = render_to_string(template_name, context, request=request)
+            if name in self.skeleton_parts:
+                part = account_part(request, template_name)
+            else:
+                part = render_to_string(template_name, context, request=request)
             frame = frame.replace(personal_hole(name), part, 1)
         return _for_visitor(request, HttpResponse(frame))
 

@@ -49,17 +49,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caching.pages import (
-    SECTION_CSRF,
-    SECTION_KEY,
-    SECTION_THREAD,
-    cached_section,
     cached_thread,
     empty_thread_holes,
-    fill_section,
     fill_thread_holes,
     splice,
     thread_hole,
 )
+from caching.skeletons import SECTION_CSRF, SECTION_KEY, SECTION_THREAD, cached_section, fill_section, reader_csrf_token
 from comments import decisions, moderation, selectors
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -296,7 +292,7 @@ def _usual_section(request, post, thread) -> str:
 
     section = cached_section(post=post, render=render)
     return fill_section(
-        section, csrf_token=get_token(request), submission_key=str(uuid.uuid4()), thread=thread["reader"]
+        section, csrf_token=reader_csrf_token(request), submission_key=str(uuid.uuid4()), thread=thread["reader"]
     )
 
 

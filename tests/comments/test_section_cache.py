@@ -8,7 +8,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from caching.pages import SECTION_CSRF, SECTION_KEY, SECTION_THREAD
+from caching.skeletons import SECTION_CSRF, SECTION_KEY, SECTION_THREAD
 from comments.models import Comment
 from comments.services import comment_approve
 from tests.factories import CommentFactory, UserFactory
@@ -62,7 +62,7 @@ class TestSharedSection:
         client.force_login(reader)
         html = page(client, post)
         assert f"{SECTION_CSRF} et {SECTION_KEY}" in html  # the thread went in after the placeholders were filled
-        assert html.count(token(html)) == 1
+        assert html.count(token(html)) == 2  # the logout form's and the comment form's: one token a response
 
     def test_a_pending_comment_stays_its_authors(self, post, reader, settings):
         other = Client()
@@ -101,3 +101,32 @@ class TestSharedSection:
         html = client.get(f"{post.get_absolute_url()}?reply={comment.pk}").content.decode()
         assert f'name="parent" value="{comment.pk}"' in html
         assert f'name="parent" value="{comment.pk}"' not in page(client, post)
+
+
+class TestAccountLinks:
+    """The header's account links from the skeleton are what the template renders for that reader."""
+
+    @pytest.mark.parametrize("staff", [False, True])
+    def test_the_same_as_rendered_in_full(self, rf, staff):
+        from django.template.loader import render_to_string
+
+        from caching.skeletons import account_part
+
+        user = UserFactory(display_name="Zoé <b>&</b> « Cie »", is_staff=staff)
+        request = rf.get("/")
+        request.user = user
+        request.session = {}
+        filled = account_part(request, "_header_account.html")
+        again = account_part(request, "_header_account.html")  # from the skeleton kept
+        full = render_to_string("_header_account.html", {"csrf_token": token(filled)}, request=request)
+        assert filled == again == full
+        assert "Zoé &lt;b&gt;&amp;&lt;/b&gt; « Cie »" in filled
+        assert ("Administration" in filled) is staff
+
+    def test_each_reader_their_own_name(self, post):
+        first, second = Client(), Client()
+        first.force_login(UserFactory(display_name="Alice Première"))
+        second.force_login(UserFactory(display_name="Bruno Second"))
+        assert "Alice Première" in page(first, post)
+        html = page(second, post)
+        assert "Bruno Second" in html and "Alice Première" not in html
