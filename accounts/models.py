@@ -160,7 +160,14 @@ class User(AbstractUser):
         return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
 
     def has_verified_email(self) -> bool:
-        """True once the user confirmed their primary address through the link we sent."""
+        """True once the user confirmed their primary address through the link we sent.
+
+        `verified_email` is what the reader cache knew of it (caching/readers.py, set on GET and HEAD by
+        accounts.middleware.AuthenticationMiddleware): dropped whenever an address of theirs changes.
+        """
+        known = getattr(self, "verified_email", None)
+        if known is not None:
+            return known
         from allauth.account.models import EmailAddress
 
         return EmailAddress.objects.filter(user=self, email__iexact=self.email, verified=True).exists()

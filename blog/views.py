@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -35,6 +36,7 @@ class CachedPageMixin(PageCacheMixin):
     """A page of the site served through the page caches: the header's account links are each reader's own."""
 
     personal_parts = {"account": "_header_account.html"}
+    skeleton_parts = frozenset({"account"})  # the same links for every reader but their name and token
 
 
 class PostListPageMixin(PublishedPostMixin, CachedPageMixin):
@@ -164,6 +166,15 @@ class PostDetailView(PublishedPostMixin, CachedPageMixin, DetailView):
         # reader's page from its frame needs the post row alone (and the row without a join is quicker to ask for).
         return Post.objects.published()
 
+    kind = Post.Kind.POST
+
+    def get_object(self, queryset=None):
+        # One query in SQL (Post.objects.published_at_slug: the same rule as get_queryset's, quicker to ask for).
+        post = next(iter(Post.objects.published_at_slug(self.kwargs["slug"], kind=self.kind)), None)
+        if post is None:
+            raise Http404
+        return post
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         return self.serve()
@@ -187,6 +198,8 @@ class PostDetailView(PublishedPostMixin, CachedPageMixin, DetailView):
 
 class PageDetailView(PostDetailView):
     """A standalone page (imported from another blog): the post page, at its own address, never listed."""
+
+    kind = Post.Kind.PAGE
 
     def get_queryset(self):
         return Post.objects.published_pages()

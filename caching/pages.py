@@ -17,6 +17,7 @@ What is cached, for whom, keyed on what
             ``<!--personal:NAME-->``; in each process's memory (BLOG_PAGE_FRAME_CACHE, unpickled)
             for BLOG_PAGE_CACHE_SECONDS. Key: the page's state, as for `page`. A reader's page is
             the frame with their parts rendered into the holes.
+    section, account  A logged-in reader's personal parts, shared as skeletons: caching/skeletons.py.
     thread  A post's published comment thread (comments/templatetags/comments.py renders it and
             says what it holds), with holes ``<!--c:KIND:PK-->`` and where each lies, in the
             shared cache and in each process's memory (COMMENTS_THREAD_LOCAL_CACHE, unpickled) for
@@ -62,6 +63,8 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import SafeString, mark_safe
+
+from caching.skeletons import account_part
 
 # A fixed string, not a random one: cached pages are shared by every process.
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-4c7e1f0b"
@@ -214,6 +217,8 @@ class PageCacheMixin:
     cacheable_query = re.compile(r"")
     # What differs between logged-in readers: a hole's name -> the template that fills it.
     personal_parts: dict[str, str] = {}
+    # Those of them filled from a shared skeleton by `account_part` (the reader's name and token only).
+    skeleton_parts: frozenset[str] = frozenset()
 
     def page_state(self) -> str:
         """A string that changes whenever the page would show something else."""
@@ -284,7 +289,10 @@ class PageCacheMixin:
             frames.set(key, frame, settings.BLOG_PAGE_CACHE_SECONDS)
         context = self.personal_context()
         for name, template_name in self.personal_parts.items():
-            part = render_to_string(template_name, context, request=request)
+            if name in self.skeleton_parts:
+                part = account_part(request, template_name)
+            else:
+                part = render_to_string(template_name, context, request=request)
             frame = frame.replace(personal_hole(name), part, 1)
         return _for_visitor(request, HttpResponse(frame))
 

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the reader's row cached on GET (caching/readers.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -175,6 +175,9 @@ CACHES = {
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# A logged-in reader's user row and verified flag, kept in the shared cache (caching/readers.py); 0: off.
+# Off without REDIS_URL: each process's local memory could not see another's saves.
+ACCOUNTS_READER_CACHE_SECONDS = int(os.environ.get("ACCOUNTS_READER_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 BLOG_PAGE_MAX_AGE = int(os.environ.get("BLOG_PAGE_MAX_AGE", "60"))  # Cache-Control max-age, anonymous pages
 BLOG_PAGE_CACHE_SECONDS = int(os.environ.get("BLOG_PAGE_CACHE_SECONDS", "300"))  # server-side page cache; 0: off
 # Anonymous pages: a URL's last public answer is served for this many seconds without a query

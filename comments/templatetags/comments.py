@@ -35,6 +35,7 @@ any other reader costs one query for their own rows (pending comments, reports),
 of the thread, and a few slices of the reader's copy at those places — no pass over the whole HTML.
 """
 
+import uuid
 from collections import defaultdict
 
 from django import template
@@ -43,11 +44,18 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from caching.pages import cached_thread, empty_thread_holes, fill_thread_holes, splice, thread_hole
+from caching.pages import (
+    cached_thread,
+    empty_thread_holes,
+    fill_thread_holes,
+    splice,
+    thread_hole,
+)
+from caching.skeletons import SECTION_CSRF, SECTION_KEY, SECTION_THREAD, cached_section, fill_section, reader_csrf_token
 from comments import decisions, moderation, selectors
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -214,13 +222,19 @@ def _pending_places(published: dict, pending: list) -> tuple[dict, dict]:
     return before, end
 
 
-@register.inclusion_tag("comments/_comment_section.html", takes_context=True)
+SECTION = "comments/_comment_section.html"
+
+
+@register.simple_tag(takes_context=True)
 def comment_section(context, post):
     """The comments of a post as the current reader may see them, threaded, and the form or why there is none.
 
     A constant number of queries whatever the number of comments: the published thread
     (none when it is in the cache) and, for a logged-in reader, their own pending comments
-    and reports in one query. See the module docstring for how the cache is shared.
+    and reports in one query. See the module docstring for how the cache is shared; a reader
+    with nothing of their own on the post, who may comment and is not replying, gets the
+    section every such reader gets, kept once per post state (`caching.pages.cached_section`)
+    with their own CSRF token and a new submission key put in.
     """
     request = context["request"]
     user = request.user
@@ -231,22 +245,55 @@ def comment_section(context, post):
     html, pending = _thread_for(thread, request=request, post=post, user=user, policy=policy, now=now, sent=sent)
     refusal = moderation.refusal(user, post, policy=policy, now=now)
     form = context.get("comment_form")
+    reply_to = request.GET.get("reply", "")
+    if all(
+        (user.is_authenticated, html is thread["reader"], sent is None, refusal is None, form is None, not reply_to)
+    ):
+        return mark_safe(_usual_section(request, post, thread))  # noqa: S308 — our templates, as below
     if form is None and refusal is None:
-        reply_to = request.GET.get("reply", "")
         form = CommentForm(initial={"parent": int(reply_to)} if reply_to.isdigit() else None)
-    return {
-        "request": request,
-        "user": user,
-        "post": post,
-        "thread": mark_safe(html),  # noqa: S308 — rendered by our templates, user text escaped or sanitized there
-        "has_comments": bool(thread["comments"] or pending),
-        "pending_count": len(pending),
-        # A note whose comment is not shown (a honeypot's spam) is said above the thread: the same answer.
-        "sent_note": sent[1] if sent and sent[0] not in thread["comments"] and not _is_among(sent[0], pending) else "",
-        "refusal": refusal,
-        "form": form,
-        "replying_to": _replying_to(thread, form),
-    }
+    return _render_section(
+        csrf_token=context.get("csrf_token"),
+        post=post,
+        thread=mark_safe(html),  # noqa: S308 — rendered by our templates, user text escaped or sanitized there
+        has_comments=bool(thread["comments"] or pending),
+        pending_count=len(pending),
+        sent_note=_note_above(sent, thread, pending),
+        refusal=refusal,
+        form=form,
+        replying_to=_replying_to(thread, form),
+    )
+
+
+def _note_above(sent, thread, pending) -> str:
+    """The note of a sent comment that is not shown (a honeypot's spam): said above the thread, the same answer."""
+    return sent[1] if sent and sent[0] not in thread["comments"] and not _is_among(sent[0], pending) else ""
+
+
+def _render_section(**values) -> SafeString:
+    return mark_safe(get_template(SECTION).render(values))  # noqa: S308 — a template of ours, autoescaped
+
+
+def _usual_section(request, post, thread) -> str:
+    """The section of a reader with nothing of their own on the post: the shared skeleton, filled for them."""
+
+    def render():
+        return _render_section(
+            csrf_token=SECTION_CSRF,
+            post=post,
+            thread=mark_safe(SECTION_THREAD),  # noqa: S308 — our own constant
+            has_comments=bool(thread["comments"]),
+            pending_count=0,
+            sent_note="",
+            refusal=None,
+            form=CommentForm(initial={"submission_key": SECTION_KEY}),
+            replying_to=None,
+        )
+
+    section = cached_section(post=post, render=render)
+    return fill_section(
+        section, csrf_token=reader_csrf_token(request), submission_key=str(uuid.uuid4()), thread=thread["reader"]
+    )
 
 
 def _thread_for(thread, *, request, post, user, policy, now, sent=None) -> tuple[str, list]:

@@ -78,9 +78,12 @@ class TestPageState:
 class TestOneModuleKnowsTheKeys:
     """Cache keys and hole marks are written in the caching package alone, each kind in one module:
     the page caches' in caching/pages.py, the rate counters' in caching/counters.py, the health probe's
-    in caching/backends.py (tests may spell them to check them)."""
+    in caching/backends.py, the readers' rows in caching/readers.py, the shared skeletons of a reader's parts
+    in caching/skeletons.py (tests may spell them to check them)."""
 
-    MARKS = re.compile(r"""["'](page|front|frame|rate|healthz):|:thread:|<!--(personal|c):""")
+    MARKS = re.compile(
+        r"""["'](page|front|frame|rate|healthz|reader|account):|:(thread|section):|<!--(personal|c|section):"""
+    )
 
     def test_no_other_source_or_template_spells_one(self):
         sources = [
@@ -93,4 +96,10 @@ class TestOneModuleKnowsTheKeys:
         spelled = sorted(
             str(path.relative_to(ROOT)) for path in sources if self.MARKS.search(path.read_text(encoding="utf-8"))
         )
-        assert spelled == ["caching/backends.py", "caching/counters.py", "caching/pages.py"]
+        assert spelled == [
+            "caching/backends.py",
+            "caching/counters.py",
+            "caching/pages.py",
+            "caching/readers.py",
+            "caching/skeletons.py",
+        ]

@@ -1,0 +1,61 @@
+"""A logged-in reader's identity without a database round trip: their user row and whether their address is verified.
+
+What is cached, for whom, keyed on what
+    reader  The user row of a logged-in reader (the model instance, pickled) with whether their
+            primary address is verified, in the shared cache (``default``: Redis in production —
+            the cache every process shares, as the sessions' ``cached_db`` does) for
+            ACCOUNTS_READER_CACHE_SECONDS (0: off, the default without REDIS_URL). Key: the user's id.
+
+Who may use an entry
+    The entry is only a faster read of the row: accounts.middleware.AuthenticationMiddleware still
+    checks, on every request, that the session names this user through the backend it logged in
+    with, that the account may log in (`is_active`) and that the session's auth hash matches the
+    row's password hash — or it asks Django's own `get_user`, which logs out a session that fails.
+    One reader's entry is never served to another: the id comes from their signed session.
+
+Dropped when
+    Explicitly, at once and again when the transaction commits (a request between the two would
+    otherwise store the old row back): on every save or deletion of the user row and of one of
+    their allauth e-mail addresses (accounts/apps.py connects the model signals: allauth, the admin
+    and the services all write through them) — a ban, a suspension, a new password, a logout of
+    every session, a verified address take effect on the next request. A bulk ``QuerySet.update()``
+    of users or addresses bypasses those signals: it must call `forget_reader` (none does today),
+    and the timeout bounds the lag otherwise.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+
+def _reader_key(user_pk) -> str:
+    return f"reader:{int(user_pk)}"
+
+
+def _timeout() -> int:
+    return getattr(settings, "ACCOUNTS_READER_CACHE_SECONDS", 0)
+
+
+def cached_reader(user_pk):
+    """The reader's entry, ``(user, verified)``, or None (not cached, or the cache is off)."""
+    if not _timeout():
+        return None
+    return cache.get(_reader_key(user_pk))
+
+
+def keep_reader(user, *, verified: Callable[[], bool]) -> None:
+    """Keep a reader's row, as loaded by the authentication backend, and whether their address is verified
+    (`verified()`, asked only when the cache is on)."""
+    if _timeout():
+        cache.set(_reader_key(user.pk), (user, verified()), _timeout())
+
+
+def forget_reader(user_pk) -> None:
+    """Drop a reader's entry now and when the current transaction commits."""
+    if user_pk is None:
+        return
+    key = _reader_key(user_pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
