@@ -335,7 +335,7 @@ def comment_approve_and_trust(*, comment: Comment, moderator, expected: str | No
         decided = comment_approve(
             comment=comment, moderator=moderator, reason=_("auteur désormais de confiance"), expected=expected
         )
-        type(decided.author).objects.filter(pk=decided.author_id).update(trusted=True)
+        _set_trust(decided.author, True)
     return decided
 
 
@@ -528,7 +528,13 @@ def _comment_published(
 
 def _withdraw_trust(author) -> None:
     if author.trusted:
-        type(author).objects.filter(pk=author.pk).update(trusted=False)
+        _set_trust(author, False)
+
+
+def _set_trust(author, trusted: bool) -> None:
+    """Through `save()`, not `update()`: saving a user drops their row from the readers' cache (caching/readers.py)."""
+    author.trusted = trusted
+    author.save(update_fields=["trusted"])
 
 
 def _set_hold_reasons(comment: Comment, reasons, *, created: bool = False) -> None:

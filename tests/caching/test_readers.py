@@ -82,6 +82,19 @@ class TestDroppedOnSave:
         page = client.get(_page(post)).text
         assert 'name="body"' not in page
 
+    @pytest.mark.parametrize("service", ["comment_approve_and_trust", "comment_reject"])
+    def test_trust_given_or_withdrawn_drops_the_row(self, client, reader, post, service):
+        from comments import services
+        from tests.factories import CommentFactory
+
+        reader.trusted = service == "comment_reject"
+        reader.save(update_fields=["trusted"])
+        client.force_login(reader)
+        client.get(_page(post))
+        assert cached_reader(reader.pk) is not None
+        getattr(services, service)(comment=CommentFactory(post=post, author=reader), moderator=ModeratorFactory())
+        assert cached_reader(reader.pk) is None
+
     def test_a_new_password_logs_the_other_sessions_out(self, client, reader, post):
         client.force_login(reader)
         client.get(_page(post))
