@@ -11,6 +11,9 @@ The comments of successive entries are gathered (`CommentBatch.add`) and written
     hold reasons, Source rows                       in bulk
     the posts' counts and comment versions          one UPDATE (comments' posts_refresh_comments)
 
+Each new comment is rendered as any other (`read_comment`: masked, sanitized) — most of an import's CPU — so a
+big batch is rendered by worker processes (`Renderer`) while the main process makes its commenters.
+
 An existing comment (same source id) is left as it is when unchanged, updated when it changed on the
 old blog, and kept when a moderator decided on it here since.
 """
@@ -199,7 +202,7 @@ class Renderer:
 
     def __init__(self):
         self.pool = None
-        self.workers = min(os.process_cpu_count() or 1, 4)
+        self.workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
 
     def start(self, texts: list[str]) -> Callable[[], list]:
         """Start rendering `texts`; the function returned gives their CommentText, in order, when called."""
