@@ -21,7 +21,6 @@ old blog, and kept when a moderator decided on it here since.
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,7 +38,7 @@ from transfer.redirects import old_address
 
 SKIPPED_TYPES = {"pingback", "trackback"}
 BATCH = 2000  # comments written together: bounded memory, a few queries per batch
-PARALLEL_MIN = 500  # new comments in a batch from which they are rendered in worker processes
+PARALLEL_MIN = 250  # texts sent to the render workers together; fewer, at the end of a batch, are rendered here
 
 
 def _fingerprint(record, parent_id: str) -> str:
@@ -75,6 +74,11 @@ class CommentBatch:
         self.entry_ids: set[str] = set()
         self.waiting = 0
         self.renderer = Renderer()
+        # A first import of this site (the usual case): every comment is new, so each is sent to be rendered as
+        # soon as it is read, while the main process goes on reading and writing. Otherwise only the new ones,
+        # once the batch has found which are known.
+        self.eager = not Source.objects.filter(format=fmt, site=site, kind=Source.Kind.COMMENT).exists()
+        self.bodies: dict[str, str] = {}
 
     def add(self, *, post, entry) -> None:
         """Count `entry.comments` in the report and queue those worth importing onto `post` (saved)."""
@@ -85,8 +89,11 @@ class CommentBatch:
             self.flush()  # the same entry twice in a batch (Blogger, Disqus): its first comments are written first
         self.entry_ids.add(entry.source_id)
         levels, parents = _levels(records, {r.source_id for r in records}, self.report, entry.title)
-        self.items.append(_Item(post.pk, entry.source_id, records, levels, parents))
+        item = _Item(post.pk, entry.source_id, records, levels, parents)
+        self.items.append(item)
         self.waiting += len(records)
+        if self.eager:
+            self._render([(item.key(record.source_id), _text(record)) for record in records])
         if self.waiting >= self.size:
             self.flush()
 
@@ -100,15 +107,19 @@ class CommentBatch:
         changed: set[int] = set()
         fresh_levels = [self._level(items, depth, known, created, changed) for depth in range(len(items[0].levels))]
         fresh = [pair for level in fresh_levels for pair in level]
-        bodies = {item.key(record.source_id): _text(record) for item, record in fresh}
-        rendering = self.renderer.start(list(bodies.values()))  # in other processes while the authors are made
+        if not self.eager:
+            self._render([(item.key(record.source_id), _text(record)) for item, record in fresh])
         self.commenters.prepare([(record.author_name, record.author_email) for _item, record in fresh])
-        texts = dict(zip(bodies, rendering(), strict=True))
+        bodies, texts, self.bodies = self.bodies, self.renderer.results(), {}
         for depth, level in enumerate(fresh_levels):
             if level:
                 self._create(level, created, depth, bodies, texts)
                 changed.update(item.post_id for item, _record in level)
         posts_refresh_comments(post_ids=sorted(changed))
+
+    def _render(self, pairs: list[tuple[str, str]]) -> None:
+        self.bodies.update(pairs)
+        self.renderer.submit(pairs)
 
     def close(self) -> None:
         self.renderer.close()
@@ -196,21 +207,33 @@ class CommentBatch:
 
 
 class Renderer:
-    """`read_comment` over a batch of texts: most of an import's CPU, so a big batch is shared among worker
-    processes (forked: they only render, a pure function, and never touch the database), a small one is
-    rendered here. The same function either way: the same HTML, masks and links."""
+    """`read_comment` over an import's texts: most of its CPU, so the texts go, PARALLEL_MIN at a time, to worker
+    processes (forked: they only render, a pure function, and never touch the database) and come back when the
+    batch is written; a few left over, or a small import, are rendered here. The same function either way: the
+    same HTML, masks and links."""
 
     def __init__(self):
         self.pool = None
         self.workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
+        self.queue: list[tuple[str, str]] = []  # (key, text) not sent yet
+        self.sent: list[tuple[list[str], object]] = []  # (keys, the workers' pending result)
 
-    def start(self, texts: list[str]) -> Callable[[], list]:
-        """Start rendering `texts`; the function returned gives their CommentText, in order, when called."""
-        if len(texts) < PARALLEL_MIN or self.workers < 2:
-            return lambda: [read_comment(text) for text in texts]
-        if self.pool is None:
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-        return self.pool.map_async(read_comment, texts, chunksize=100).get
+    def submit(self, pairs: list[tuple[str, str]]) -> None:
+        self.queue.extend(pairs)
+        if len(self.queue) >= PARALLEL_MIN and self.workers > 1:
+            if self.pool is None:
+                self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+            keys, texts = zip(*self.queue, strict=True)
+            self.sent.append((list(keys), self.pool.map_async(read_comment, texts, chunksize=50)))
+            self.queue = []
+
+    def results(self) -> dict:
+        """Every text submitted since the last call, rendered: key -> CommentText."""
+        done = {key: read_comment(text) for key, text in self.queue}
+        for keys, pending in self.sent:
+            done.update(zip(keys, pending.get(), strict=True))
+        self.queue, self.sent = [], []
+        return done
 
     def close(self) -> None:
         if self.pool is not None:
