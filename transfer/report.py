@@ -65,7 +65,7 @@ class Report:
         ]
         if self.media["copied"] or self.media["missing"]:
             lines.append(
-                _("Images : %(copied)d copiées, %(missing)d manquantes (liens laissés tels quels)")
+                _("Images copiées : %(copied)d ; manquantes : %(missing)d (liens laissés tels quels)")
                 % {"copied": self.media["copied"], "missing": self.media["missing"]}
             )
         if not self.created and not self.updated:

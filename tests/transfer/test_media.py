@@ -133,6 +133,12 @@ class TestCommand:
         call_command("import_blog", str(path), "--media-from", str(uploads), "--json", stdout=out)
         assert '"media": {"copied": 1, "missing": 0}' in out.getvalue()
 
+    def test_the_report_in_words_counts_them(self, blog_author, export, uploads, media_root):
+        out = StringIO()
+        path = export(wxr(item(1, content=body(f"{OLD}/2020/01/photo.jpg", f"{OLD}/2020/01/absente.jpg"))))
+        call_command("import_blog", str(path), "--media-from", str(uploads), stdout=out)
+        assert "Images copiées : 1 ; manquantes : 1" in out.getvalue()
+
     def test_a_folder_that_is_not_one_is_refused(self, blog_author, export, tmp_path):
         from django.core.management.base import CommandError
 
