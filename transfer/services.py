@@ -101,6 +101,7 @@ class _Importer:
         self.seen: dict[str, int] = {}
         self.post_sources: dict[str, Source] = {}  # this site's posts imported before, read once
         self.rows = PostRows(report)  # new posts' sources and old addresses, written in bulk
+        self.slugs: set[str] | None = None  # every post's slug, read at the first new post
 
     def take(self, record) -> None:
         if isinstance(record, Site):
@@ -267,7 +268,7 @@ class _Importer:
             post.comments_open = entry.comments_open
         post.status, post.published_at = status, date
         if post.pk is None:
-            post.slug = _free_slug(entry.slug or entry.title, entry.source_id)
+            post.slug = self._free_slug(entry.slug or entry.title, entry.source_id)
             post.author = self._author(entry.author_login)
         new = post.pk is None
         post.save()
@@ -275,6 +276,17 @@ class _Importer:
             if terms or not new:  # a new post without terms: no query
                 related.set([self._term(term) for term in terms])
         return post
+
+    def _free_slug(self, text: str, source_id: str) -> str:
+        """A slug no post has: the blog's slugs read once (a query per post was a round trip per post)."""
+        if self.slugs is None:
+            self.slugs = set(Post.objects.values_list("slug", flat=True))
+        base = (slugify(text) or f"billet-{slugify(source_id) or 'importe'}")[:190]
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs.add(slug)
+        return slug
 
     def _author(self, login: str):
         author = self.authors.get(login)
@@ -305,14 +317,6 @@ def _post_at(link: str):
     if match.url_name in ("post_detail", "page_detail") and "slug" in match.kwargs:
         return Post.objects.filter(slug=match.kwargs["slug"]).first()
     return None
-
-
-def _free_slug(text: str, source_id: str) -> str:
-    base = (slugify(text) or f"billet-{slugify(source_id) or 'importe'}")[:190]
-    slug, n = base, 2
-    while Post.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _free_name(model, name: str, slug: str) -> str:
