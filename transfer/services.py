@@ -28,7 +28,7 @@ from transfer.formats.records import Author, Entry, Site, Skipped, Term, Thread
 from transfer.formats.xmlinput import ImportRefused, open_export
 from transfer.media import Media
 from transfer.models import Redirect, Source
-from transfer.pending import PostRows
+from transfer.pending import NewPosts, PostRows
 from transfer.report import Report
 from transfer.threads import CommentBatch
 
@@ -102,6 +102,7 @@ class _Importer:
         self.post_sources: dict[str, Source] = {}  # this site's posts imported before, read once
         self.rows = PostRows(report)  # new posts' sources and old addresses, written in bulk
         self.slugs: set[str] | None = None  # every post's slug, read at the first new post
+        self.new_posts = NewPosts(then=self._created)  # written in bulk, then given their comments
 
     def take(self, record) -> None:
         if isinstance(record, Site):
@@ -123,6 +124,7 @@ class _Importer:
         elif isinstance(record, Entry):
             self._entry(record)
         elif isinstance(record, Thread):
+            self.new_posts.flush()  # a thread's post may be one of them
             self._thread(record)
 
     def close(self) -> None:
@@ -134,6 +136,7 @@ class _Importer:
         """The last comments written; the old feed addresses answer with the new feeds."""
         from django.urls import reverse
 
+        self.new_posts.flush()
         if self.comments is not None:
             self.comments.flush()
         self.rows.flush()
@@ -178,8 +181,9 @@ class _Importer:
             sorted(t.slug for t in entry.tags),
         )
         post = self._upsert(entry, status, date, fingerprint)
-        self.rows.add_redirects(post.pk, entry.old_paths)
-        self.comments.add(post=post, entry=entry)
+        if post is not None:  # else a new post, written with others (NewPosts), then `_created`
+            self.rows.add_redirects(post.pk, entry.old_paths)
+            self.comments.add(post=post, entry=entry)
 
     def _thread(self, thread: Thread) -> None:
         """Comments given apart from their post: by its id (Blogger) or its address (Disqus), or listed unmatched."""
@@ -203,25 +207,15 @@ class _Importer:
         source = self.post_sources.get(source_id)
         return Post.objects.filter(pk=source.object_id).first() if source else None
 
-    def _upsert(self, entry: Entry, status: str, date: datetime, fingerprint: str) -> Post:
-        """The entry's post created, left unchanged, updated, or kept as edited here since the last import."""
+    def _upsert(self, entry: Entry, status: str, date: datetime, fingerprint: str) -> Post | None:
+        """The entry's post left unchanged, updated, or kept as edited here since the last import; None: a new
+        post, queued to be written with others (`_created` follows)."""
         source = self.post_sources.get(entry.source_id)
         post = Post.objects.filter(pk=source.object_id).first() if source else None
         if post is None:
-            post = self._save_post(Post(), entry, status, date)
-            fresh = source is None
-            if fresh:
-                source = Source(
-                    format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=entry.source_id
-                )
-            source.object_id, source.fingerprint, source.stamp = post.pk, fingerprint, post.updated_at
-            if fresh:
-                self.rows.add_source(source)
-            else:
-                source.save()  # its post was deleted here since: the row points at the new one
-            self.post_sources[entry.source_id] = source
-            self.report.created += 1
-        elif source.fingerprint == fingerprint:
+            self.new_posts.add(self._fill_post(Post(), entry, status, date), entry, fingerprint)
+            return None
+        if source.fingerprint == fingerprint:
             self.report.unchanged += 1
         elif source.stamp != post.updated_at:
             self.report.kept.append(post.title)
@@ -258,7 +252,30 @@ class _Importer:
             self.report.posts["scheduled" if date > timezone.now() else "published"] += 1
         return (Post.Status.PUBLISHED if public else Post.Status.DRAFT), date
 
+    def _created(self, post: Post, entry: Entry, fingerprint: str) -> None:
+        """A new post written: its terms, its source, its old addresses and its comments."""
+        for related, terms in ((post.categories, entry.categories), (post.tags, entry.tags)):
+            if terms:
+                related.set([self._term(term) for term in terms])
+        source = self.post_sources.get(entry.source_id)
+        if source is None:
+            source = Source(format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=entry.source_id)
+            self.rows.add_source(source)
+        source.object_id, source.fingerprint, source.stamp = post.pk, fingerprint, post.updated_at
+        if source.pk is not None:
+            source.save()  # its post was deleted here since: the row points at the new one
+        self.post_sources[entry.source_id] = source
+        self.report.created += 1
+        self.rows.add_redirects(post.pk, entry.old_paths)
+        self.comments.add(post=post, entry=entry)
+
     def _save_post(self, post: Post, entry: Entry, status: str, date: datetime) -> Post:
+        self._fill_post(post, entry, status, date).save()
+        for related, terms in ((post.categories, entry.categories), (post.tags, entry.tags)):
+            related.set([self._term(term) for term in terms])
+        return post
+
+    def _fill_post(self, post: Post, entry: Entry, status: str, date: datetime) -> Post:
         post.title = (entry.title or _("(sans titre)"))[:200]
         post.kind = Post.Kind.PAGE if entry.kind == "page" else Post.Kind.POST
         post.body, post.body_format = entry.body, entry.body_format
@@ -270,11 +287,6 @@ class _Importer:
         if post.pk is None:
             post.slug = self._free_slug(entry.slug or entry.title, entry.source_id)
             post.author = self._author(entry.author_login)
-        new = post.pk is None
-        post.save()
-        for related, terms in ((post.categories, entry.categories), (post.tags, entry.tags)):
-            if terms or not new:  # a new post without terms: no query
-                related.set([self._term(term) for term in terms])
         return post
 
     def _free_slug(self, text: str, source_id: str) -> str:

@@ -80,3 +80,6 @@ def test_counts_on_posts_follow(blog_author, export, monkeypatch):
     blog_import(path=export(blog(3, 10)))
     for post in Post.objects.all():
         assert post.approved_comment_count == post.comments.filter(status="approved").count() > 0
+        # Written in bulk, made as save() makes them: the HTML and reading time of the body.
+        assert post.body_html == post.render_body() and "<p>Premier paragraphe.</p>" in post.body_html
+        assert post.reading_minutes >= 1
