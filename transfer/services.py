@@ -257,12 +257,13 @@ class _Importer:
         for related, terms in ((post.categories, entry.categories), (post.tags, entry.tags)):
             if terms:
                 related.set([self._term(term) for term in terms])
-        source = self.post_sources.get(entry.source_id)
-        if source is None:
-            source = Source(format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=entry.source_id)
-            self.rows.add_source(source)
+        source = self.post_sources.get(entry.source_id) or Source(
+            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=entry.source_id
+        )
         source.object_id, source.fingerprint, source.stamp = post.pk, fingerprint, post.updated_at
-        if source.pk is not None:
+        if source.pk is None:
+            self.rows.add_source(source)
+        else:
             source.save()  # its post was deleted here since: the row points at the new one
         self.post_sources[entry.source_id] = source
         self.report.created += 1
