@@ -11,7 +11,8 @@ from collections.abc import Callable
 from blog.models import Post
 from transfer.models import Redirect, Source
 
-SIZE = 500
+SIZE = 500  # sources and old addresses written together
+POSTS = 100  # new posts written together
 
 
 class NewPosts:
@@ -25,7 +26,7 @@ class NewPosts:
 
     def add(self, post: Post, entry, fingerprint: str) -> None:
         self.waiting.append((post, entry, fingerprint))
-        if len(self.waiting) >= SIZE // 5:
+        if len(self.waiting) >= POSTS:
             self.flush()
 
     def flush(self) -> None:

@@ -10,7 +10,7 @@ from blog.models import Post
 from comments.models import Comment, HoldReason
 from markup.render import read_comment
 from tests.transfer.wxr_builder import comment, item, wxr
-from transfer import threads
+from transfer import pending, threads
 from transfer.models import Redirect, Source
 from transfer.services import blog_import
 
@@ -83,3 +83,19 @@ def test_counts_on_posts_follow(blog_author, export, monkeypatch):
         # Written in bulk, made as save() makes them: the HTML and reading time of the body.
         assert post.body_html == post.render_body() and "<p>Premier paragraphe.</p>" in post.body_html
         assert post.reading_minutes >= 1
+
+
+def test_posts_sources_and_addresses_across_bulk_boundaries(blog_author, export, monkeypatch):
+    monkeypatch.setattr(pending, "POSTS", 2)  # new posts written two at a time
+    monkeypatch.setattr(pending, "SIZE", 3)  # sources and old addresses three at a time
+    monkeypatch.setattr(threads, "BATCH", 4)
+    text = blog(7, 3)
+    report = blog_import(path=export(text))
+    assert report.created == 7 + 21 and report.redirects == 7 * 2  # each post: /?p=ID and its permalink
+    assert Source.objects.filter(kind=Source.Kind.POST).count() == 7
+    for source in Source.objects.filter(kind=Source.Kind.POST):
+        post = Post.objects.get(pk=source.object_id)
+        assert post.comments.count() == 3 and source.stamp == post.updated_at
+    assert Redirect.objects.get(old_path="/?p=5").post.title == "Un billet"
+    again = blog_import(path=export(text, "again.xml"))
+    assert again.created == 0 and again.unchanged == 28
