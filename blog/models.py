@@ -221,8 +221,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = self.render_body()
-        self.reading_minutes = reading_minutes(self.body)
+        self.derive()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -233,6 +232,11 @@ class Post(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["accounts.user", "blog.category"]
+
+    def derive(self) -> None:
+        """The fields made from the body (its HTML, its reading time): save() makes them; a bulk_create asks."""
+        self.body_html = self.render_body()
+        self.reading_minutes = reading_minutes(self.body)
 
     def render_body(self) -> str:
         """The body as readers see it: Markdown rendered, or imported HTML sanitized (both through markup/)."""

@@ -578,7 +578,14 @@ def post_refresh_comments(*, post_id: int) -> None:
     this is how those caches are invalidated), so every change readers must see (approval, a
     published comment's edit, refusal, removal, requeue, an author's erasure or new name) calls this.
     """
-    Post.objects.filter(pk=post_id).update(
+    posts_refresh_comments(post_ids=[post_id])
+
+
+def posts_refresh_comments(*, post_ids) -> None:
+    """post_refresh_comments for many posts at once, in one UPDATE (an import's batch of comments)."""
+    if not post_ids:
+        return
+    Post.objects.filter(pk__in=post_ids).update(
         approved_comment_count=Comment.objects.approved_count_per_post(),
         comments_version=F("comments_version") + 1,
         comments_changed_at=timezone.now(),

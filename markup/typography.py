@@ -38,6 +38,8 @@ _PROTECTED = re.compile(
     r"|[\w.%+\-*]+@[\w\-]+(?:\.[\w\-]+)+"  # e-mail addresses, masked ones included
     r"|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);"  # an HTML entity written out as text
 )
+# What each of those spans holds: a text without any of them has nothing to protect.
+_PROTECTED_HINTS = ("://", "www.", "mailto:", "@", "&")
 # Link text that is an address (example.org, https://…, jean@example.org): no typography at all.
 _ADDRESS_TEXT = re.compile(r"\S*[.:/@]\S*")
 
@@ -63,6 +65,8 @@ def _fix(text: str) -> str:
 
 def _fix_node(text: str, before: str) -> str:
     """Typography on one text node; `before` is the character that precedes it on the same line ("" at a line start)."""
+    if not any(hint in text for hint in _PROTECTED_HINTS):
+        return _fix_after(text, before)  # no address nor entity possible: no scan (the scan is most of the cost)
     out, start = [], 0
     for match in _PROTECTED.finditer(text):
         out.append(_fix_after(text[start : match.start()], before))

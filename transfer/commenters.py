@@ -7,6 +7,7 @@ Blogger's noreply@blogger.com) only the display name is kept, on such an account
 """
 
 import hashlib
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -46,6 +47,7 @@ class Commenters:
         self.counted: set[str] = set()
 
     @staticmethod
+    @lru_cache(maxsize=1 << 16)  # asked twice per comment, for a few thousand authors: validate_email once each
     def key(name: str, email: str) -> tuple[str, str, str]:
         """(key, display name, usable e-mail) of a comment's author."""
         email = usable_email(email)

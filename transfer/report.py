@@ -63,6 +63,11 @@ class Report:
             % {"c": self.created, "u": self.updated, "n": self.unchanged},
             ngettext("%(n)d redirection", "%(n)d redirections", self.redirects) % {"n": self.redirects},
         ]
+        if self.media["copied"] or self.media["missing"]:
+            lines.append(
+                _("Images copiées : %(copied)d ; manquantes : %(missing)d (liens laissés tels quels)")
+                % {"copied": self.media["copied"], "missing": self.media["missing"]}
+            )
         if not self.created and not self.updated:
             lines.append(_("Rien de nouveau : ce fichier était déjà importé."))
         skipped = {kind: n for kind, n in self.skipped.items() if n}

@@ -26,9 +26,11 @@ from transfer.commenters import Commenters
 from transfer.formats import blogger, causerie_json, disqus, takeout, wxr
 from transfer.formats.records import Author, Entry, Site, Skipped, Term, Thread
 from transfer.formats.xmlinput import ImportRefused, open_export
+from transfer.media import Media
 from transfer.models import Redirect, Source
+from transfer.pending import NewPosts, PostRows
 from transfer.report import Report
-from transfer.threads import import_comments
+from transfer.threads import CommentBatch
 
 # Asked in this order: Takeout before Blogger, whose test (a feed naming blogger.com) a Takeout feed passes too.
 READERS = {"wxr": wxr, "takeout": takeout, "blogger": blogger, "disqus": disqus, "json": causerie_json}
@@ -53,9 +55,15 @@ def detect(head: bytes) -> str:
     )
 
 
-def blog_import(*, path, format: str = "auto", dry_run: bool = False, author_email: str = "", progress=None) -> Report:
-    """Import the export at `path`; with `dry_run`, do it all and roll it back. ImportRefused: nothing written."""
+def blog_import(
+    *, path, format: str = "auto", dry_run: bool = False, author_email: str = "", media_from="", progress=None
+) -> Report:
+    """Import the export at `path`; with `dry_run`, do it all and roll it back. ImportRefused: nothing written.
+
+    `media_from`: a local folder the posts' images are copied from (transfer/media.py).
+    """
     report = Report(dry_run=dry_run)
+    media = Media(media_from, report, store=not dry_run) if media_from else None
     fallback_author = _user_by_email(author_email) if author_email else None
     if author_email and fallback_author is None:
         raise ImportRefused(_("Aucun compte n’a l’adresse %(email)s.") % {"email": author_email})
@@ -65,12 +73,15 @@ def blog_import(*, path, format: str = "auto", dry_run: bool = False, author_ema
         if report.format not in READERS:
             raise ImportRefused(_("Format non pris en charge : %(format)s.") % {"format": report.format})
         with transaction.atomic():
-            importer = _Importer(report, fallback_author)
-            for record in READERS[report.format].read(stream, report.warn):
-                importer.take(record)
-                if progress is not None and isinstance(record, (Entry, Thread)):
-                    progress(report)
-            importer.finish()
+            importer = _Importer(report, fallback_author, media)
+            try:
+                for record in READERS[report.format].read(stream, report.warn):
+                    importer.take(record)
+                    if progress is not None and isinstance(record, (Entry, Thread)):
+                        progress(report)
+                importer.finish()
+            finally:
+                importer.close()
             if dry_run:
                 transaction.set_rollback(True)
     return report
@@ -87,16 +98,27 @@ def _fingerprint(*parts) -> str:
 class _Importer:
     """The records of one file, taken in order."""
 
-    def __init__(self, report: Report, fallback_author):
-        self.report, self.fallback_author = report, fallback_author
+    def __init__(self, report: Report, fallback_author, media: Media | None = None):
+        self.report, self.fallback_author, self.media = report, fallback_author, media
         self.site, self.authors, self.terms = "", {}, {}
-        self.commenters = None
+        self.commenters, self.comments = None, None
         self.seen: dict[str, int] = {}
+        self.post_sources: dict[str, Source] = {}  # this site's posts imported before, read once
+        self.rows = PostRows(report)  # new posts' sources and old addresses, written in bulk
+        self.slugs: set[str] | None = None  # every post's slug, read at the first new post
+        self.new_posts = NewPosts(then=self._created)  # written in bulk, then given their comments
 
     def take(self, record) -> None:
         if isinstance(record, Site):
             self.site = self.report.site = record.url or "?"
             self.commenters = Commenters(format=self.report.format, site=self.site, report=self.report)
+            self.comments = CommentBatch(
+                fmt=self.report.format, site=self.site, commenters=self.commenters, report=self.report
+            )
+            self.post_sources = {
+                source.source_id: source
+                for source in Source.objects.filter(format=self.report.format, site=self.site, kind=Source.Kind.POST)
+            }
         elif isinstance(record, Author):
             self.authors[record.login] = record
         elif isinstance(record, Term):
@@ -106,12 +128,22 @@ class _Importer:
         elif isinstance(record, Entry):
             self._entry(record)
         elif isinstance(record, Thread):
+            self.new_posts.flush()  # a thread's post may be one of them
             self._thread(record)
 
+    def close(self) -> None:
+        """The comments' render workers stopped, whatever happened."""
+        if self.comments is not None:
+            self.comments.close()
+
     def finish(self) -> None:
-        """The old feed addresses answer with the new feeds."""
+        """The last comments written; the old feed addresses answer with the new feeds."""
         from django.urls import reverse
 
+        self.new_posts.flush()
+        if self.comments is not None:
+            self.comments.flush()
+        self.rows.flush()
         for old, name in OLD_FEEDS.items():
             Redirect.objects.get_or_create(old_path=old, defaults={"target_url": reverse(name)})
 
@@ -153,15 +185,9 @@ class _Importer:
             sorted(t.slug for t in entry.tags),
         )
         post = self._upsert(entry, status, date, fingerprint)
-        self._redirects(post, entry)
-        import_comments(
-            post=post,
-            entry=entry,
-            site=self.site,
-            fmt=self.report.format,
-            commenters=self.commenters,
-            report=self.report,
-        )
+        if post is not None:  # else a new post, written with others (NewPosts), then `_created`
+            self.rows.add_redirects(post.pk, entry.old_paths)
+            self.comments.add(post=post, entry=entry)
 
     def _thread(self, thread: Thread) -> None:
         """Comments given apart from their post: by its id (Blogger) or its address (Disqus), or listed unmatched."""
@@ -179,38 +205,21 @@ class _Importer:
                 % {"n": count, "where": thread.link or thread.source_id}
             )
             return
-        import_comments(
-            post=post,
-            entry=thread,
-            site=self.site,
-            fmt=self.report.format,
-            commenters=self.commenters,
-            report=self.report,
-        )
+        self.comments.add(post=post, entry=thread)
 
     def _post_by_source(self, source_id: str):
-        source = Source.objects.filter(
-            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=source_id
-        ).first()
+        source = self.post_sources.get(source_id)
         return Post.objects.filter(pk=source.object_id).first() if source else None
 
-    def _upsert(self, entry: Entry, status: str, date: datetime, fingerprint: str) -> Post:
-        """The entry's post created, left unchanged, updated, or kept as edited here since the last import."""
-        source = Source.objects.filter(
-            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=entry.source_id
-        ).first()
+    def _upsert(self, entry: Entry, status: str, date: datetime, fingerprint: str) -> Post | None:
+        """The entry's post left unchanged, updated, or kept as edited here since the last import; None: a new
+        post, queued to be written with others (`_created` follows)."""
+        source = self.post_sources.get(entry.source_id)
         post = Post.objects.filter(pk=source.object_id).first() if source else None
         if post is None:
-            post = self._save_post(Post(), entry, status, date)
-            Source.objects.update_or_create(
-                format=self.report.format,
-                site=self.site,
-                kind=Source.Kind.POST,
-                source_id=entry.source_id,
-                defaults={"object_id": post.pk, "fingerprint": fingerprint, "stamp": post.updated_at},
-            )
-            self.report.created += 1
-        elif source.fingerprint == fingerprint:
+            self.new_posts.add(self._fill_post(Post(), entry, status, date), entry, fingerprint)
+            return None
+        if source.fingerprint == fingerprint:
             self.report.unchanged += 1
         elif source.stamp != post.updated_at:
             self.report.kept.append(post.title)
@@ -247,20 +256,54 @@ class _Importer:
             self.report.posts["scheduled" if date > timezone.now() else "published"] += 1
         return (Post.Status.PUBLISHED if public else Post.Status.DRAFT), date
 
+    def _created(self, post: Post, entry: Entry, fingerprint: str) -> None:
+        """A new post written: its terms, its source, its old addresses and its comments."""
+        for related, terms in ((post.categories, entry.categories), (post.tags, entry.tags)):
+            if terms:
+                related.set([self._term(term) for term in terms])
+        source = self.post_sources.get(entry.source_id) or Source(
+            format=self.report.format, site=self.site, kind=Source.Kind.POST, source_id=entry.source_id
+        )
+        source.object_id, source.fingerprint, source.stamp = post.pk, fingerprint, post.updated_at
+        if source.pk is None:
+            self.rows.add_source(source)
+        else:
+            source.save()  # its post was deleted here since: the row points at the new one
+        self.post_sources[entry.source_id] = source
+        self.report.created += 1
+        self.rows.add_redirects(post.pk, entry.old_paths)
+        self.comments.add(post=post, entry=entry)
+
     def _save_post(self, post: Post, entry: Entry, status: str, date: datetime) -> Post:
+        self._fill_post(post, entry, status, date).save()
+        for related, terms in ((post.categories, entry.categories), (post.tags, entry.tags)):
+            related.set([self._term(term) for term in terms])
+        return post
+
+    def _fill_post(self, post: Post, entry: Entry, status: str, date: datetime) -> Post:
         post.title = (entry.title or _("(sans titre)"))[:200]
         post.kind = Post.Kind.PAGE if entry.kind == "page" else Post.Kind.POST
         post.body, post.body_format = entry.body, entry.body_format
+        if self.media is not None and entry.body_format == "html":
+            post.body = self.media.rewrite(entry.body, where=post.title)
         if entry.comments_open is not None:
             post.comments_open = entry.comments_open
         post.status, post.published_at = status, date
         if post.pk is None:
-            post.slug = _free_slug(entry.slug or entry.title, entry.source_id)
+            post.slug = self._free_slug(entry.slug or entry.title, entry.source_id)
             post.author = self._author(entry.author_login)
-        post.save()
-        post.categories.set([self._term(term) for term in entry.categories])
-        post.tags.set([self._term(term) for term in entry.tags])
         return post
+
+    def _free_slug(self, text: str, source_id: str) -> str:
+        """A slug no post has: the blog's slugs read once (a query per post was a round trip per post)."""
+        if self.slugs is None:
+            self.slugs = set(Post.objects.values_list("slug", flat=True))
+        base = (slugify(text) or f"billet-{slugify(source_id) or 'importe'}")[:190]
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs.add(slug)
+        return slug
 
     def _author(self, login: str):
         author = self.authors.get(login)
@@ -271,13 +314,6 @@ class _Importer:
                 _("Aucun compte pour l’auteur « %(login)s » : créez-le, ou donnez --author EMAIL.") % {"login": login}
             )
         return user
-
-    def _redirects(self, post: Post, entry: Entry) -> None:
-        for path in entry.old_paths:
-            row, created = Redirect.objects.get_or_create(old_path=path[:500], defaults={"post": post})
-            if not created and row.post_id != post.pk and row.post_id is not None:
-                continue
-            self.report.redirects += 1
 
 
 def _post_at(link: str):
@@ -298,14 +334,6 @@ def _post_at(link: str):
     if match.url_name in ("post_detail", "page_detail") and "slug" in match.kwargs:
         return Post.objects.filter(slug=match.kwargs["slug"]).first()
     return None
-
-
-def _free_slug(text: str, source_id: str) -> str:
-    base = (slugify(text) or f"billet-{slugify(source_id) or 'importe'}")[:190]
-    slug, n = base, 2
-    while Post.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _free_name(model, name: str, slug: str) -> str:

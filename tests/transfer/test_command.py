@@ -47,9 +47,3 @@ class TestImportBlog:
             check=False,
         )
         assert result.returncode == 1 and result.stdout == ""
-
-
-def test_media_from_is_refused_rather_than_ignored(blog_author, export):
-    with pytest.raises(CommandError, match="media-from"):
-        call_command("import_blog", str(export(wxr(item(1)))), "--media-from", "uploads", stdout=StringIO())
-    assert Post.objects.count() == 0

@@ -9,6 +9,7 @@ Blogger lists the comments after all the posts: they are kept, per post, until t
 and then given as `Thread` records (memory grows with the comments' text, unlike WXR).
 """
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -24,6 +25,9 @@ KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 THR = "http://purl.org/syndication/thread/1.0"
 _NUMBER = re.compile(r"(?:post|page)-(\d+)$")
+# Comment HTML escaped once more than Atom needs: no real tag, but escaped ones or an escaped entity.
+_REAL_TAG = re.compile(r"<[a-zA-Z/!]")
+_ESCAPED_MARKUP = re.compile(r"&lt;/?[a-zA-Z]|&amp;(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def looks_like(head: bytes) -> bool:
@@ -133,12 +137,32 @@ def _comment(element) -> CommentRecord:
         if link.get("rel") == "related":
             parent = link.get("href", "").rstrip("/").rsplit("/", 1)[-1]
     name, email = _author(element)
+    source_id = _number(_text(element, "id"))
     return CommentRecord(
-        source_id=_number(_text(element, "id")),
+        source_id=source_id,
         parent_id=parent,
         author_name=name,
         author_email=email,
         date=_date(_text(element, "published")),
-        body=_text(element, "content"),
+        body=comment_html(_text(element, "content")),
         status="approved",
+        old_url=_comment_url(element, source_id),
     )
+
+
+def comment_html(text: str) -> str:
+    """A comment's HTML as Blogger meant it: some exports escape it twice (`&lt;br /&gt;c&amp;#39;est`,
+    once the XML is read), which is decoded once here; the text is then read as any comment's HTML."""
+    if _REAL_TAG.search(text) or not _ESCAPED_MARKUP.search(text):
+        return text
+    return html.unescape(text)
+
+
+def _comment_url(element, source_id: str) -> str:
+    """The comment's own link (`…/slug.html?showComment=1291062944027#c559…`), else its post's with its id."""
+    link = _alternate(element)
+    if "showComment=" in link:
+        return link
+    target = element.find(f"{{{THR}}}in-reply-to")
+    post_url = target.get("href", "") if target is not None else ""
+    return f"{post_url}?showComment={source_id}" if post_url and source_id else ""

@@ -41,6 +41,7 @@ class CommentRecord:
     type: str = ""  # "" for a comment, or pingback, trackback…
     plain: bool = False  # `body` is already Causerie's comment text (a Causerie backup), not HTML
     removed_at: datetime | None = None  # a Causerie backup: removed by its author, its replies kept
+    old_url: str = ""  # where the old blog showed it (Blogger: the post's URL with ?showComment=…), or ""
 
 
 @dataclass

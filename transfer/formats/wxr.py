@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from django.utils.text import slugify
@@ -27,6 +28,7 @@ _COMMENT_STATUS = {"1": "approved", "approve": "approved", "0": "pending", "hold
 _CHANNEL_FIELDS = {"wp:author", "wp:category", "wp:tag", "link", "title", "wp:base_blog_url"}
 
 
+@lru_cache(maxsize=512)  # a file holds a few dozen distinct tags, each seen thousands of times
 def qualified(tag: str) -> str:
     """'{http://wordpress.org/export/1.2/}post_id' -> 'wp:post_id' (prefix by namespace, version aside)."""
     namespace, local = split_tag(tag)

@@ -1,4 +1,5 @@
-"""python manage.py import_blog PATH [--format auto|wxr|blogger|disqus|json] [--dry-run] [--author EMAIL] [--json]"""
+"""python manage.py import_blog PATH [--format auto|wxr|blogger|disqus|json] [--dry-run] [--media-from DIR]
+[--author EMAIL] [--json]"""
 
 import json
 import sys
@@ -20,15 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--format", default="auto", choices=["auto", *READERS])
         parser.add_argument("--dry-run", action="store_true", help="Tout lire et compter, ne rien écrire.")
-        parser.add_argument("--media-from", default="", help="Pas encore pris en charge : refusé.")
+        parser.add_argument(
+            "--media-from",
+            default="",
+            metavar="DIR",
+            help="Copier les images des billets depuis ce dossier (wp-content/uploads, ou Albums/ de Takeout).",
+        )
         parser.add_argument("--author", default="", help="Attribuer tous les billets à ce compte (e-mail).")
         parser.add_argument("--json", action="store_true", help="Le rapport en JSON sur la sortie standard, seul.")
 
     def handle(self, *args, **options):
-        if options["media_from"]:
-            raise CommandError(
-                _("--media-from n’est pas encore pris en charge : relancez sans, les images gardent leurs liens.")
-            )
         progress = _Progress(sys.stderr)
         try:
             report = blog_import(
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                 format=options["format"],
                 dry_run=options["dry_run"],
                 author_email=options["author"],
+                media_from=options["media_from"],
                 progress=progress,
             )
         except (ImportRefused, OSError) as error:
