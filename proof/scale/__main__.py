@@ -6,10 +6,10 @@ import platform
 import sys
 import time
 
-from proof.scale import journey
+from proof.scale import faults, figures, journey
 from proof.scale.stack import SETTINGS, ScaleStack, log
 
-CHECKS = ("journey", "limits", "invalidation", "figures", "faults")
+CHECKS = ("journey", "limits", "invalidation", "faults", "figures")
 
 
 def main(argv=None) -> int:
@@ -23,17 +23,24 @@ def main(argv=None) -> int:
     only = [name for name in options.only.split(",") if name]
     results: dict[str, bool] = {}
     started = time.time()
-    with ScaleStack(readers=max(options.commenters, 10) + 10) as stack:
+    with ScaleStack(readers=options.commenters + 20) as stack:
         runs = {
-            "journey": lambda: journey.check_journey(stack),
-            "limits": lambda: journey.check_limits(stack),
-            "invalidation": lambda: journey.check_invalidation(stack),
-        }
-        for number, name in enumerate(CHECKS, 1):
-            if name in only and name in runs:
-                ok, figures = runs[name]()
+            "journey": [("journey", lambda: journey.check_journey(stack))],
+            "limits": [("limits", lambda: journey.check_limits(stack))],
+            "invalidation": [("invalidation", lambda: journey.check_invalidation(stack))],
+            "faults": [
+                ("faults: app server killed",
+                 lambda: faults.check_kill(stack, commenters=options.commenters, seconds=options.seconds)),
+                ("faults: replica stopped", lambda: faults.check_replica_stop(stack, commenters=options.commenters)),
+                ("faults: Redis stopped", lambda: faults.check_redis_stop(stack)),
+            ],
+            "figures": [("figures", lambda: figures.check_figures(stack))],
+        }  # fmt: skip
+        for number, group in enumerate(CHECKS, 1):
+            for name, run in runs[group] if group in only else []:
+                ok, said = run()
                 results[name] = ok
-                print(f"{'PASS' if ok else 'FAIL'} {number} {name}: {figures}", flush=True)
+                print(f"{'PASS' if ok else 'FAIL'} {number} {name}: {said}", flush=True)
         stack.ok = all(results.values())
     summary = ", ".join(f"{name} {'PASS' if ok else 'FAIL'}" for name, ok in results.items())
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))

@@ -106,14 +106,14 @@ def check_journey(stack: ScaleStack) -> tuple[bool, str]:
 def check_limits(stack: ScaleStack, *, posts: int = 40, logins: int = 40) -> tuple[bool, str]:
     """One commenter's flood and one account's wrong passwords, alternating A and B: held to one limit."""
     ports = [s.port for s in stack.servers]
-    flooder, answers = reader(stack, stack.readers - 1), Counter()
+    flooder, answers = reader(stack, stack.spare(9)), Counter()
     started = time.time()
     for i in range(posts):
         answer, _ = comment(stack, flooder, ports[i % 2], f"Flot réparti numéro {i}, {uuid.uuid4().hex[:6]}.")
         answers[(("A", "B")[i % 2], answer.status)] += 1
     windows = int(time.time() // 60) - int(started // 60) + 1
     limit = int(SETTINGS["COMMENTS_RATE_PER_MINUTE"]) * windows
-    author = f"lecteur{stack.readers - 1}@scale.localhost"
+    author = f"lecteur{stack.spare(9)}@scale.localhost"
     query = "SELECT count(*) FROM comments_comment c JOIN accounts_user u ON u.id = c.author_id WHERE u.email = '%s'"
     stored = int(stack.sql(query % author))
     comments_ok = stored <= limit and stored > 0 and not any(status >= 500 for _, status in answers)

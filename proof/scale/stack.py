@@ -140,6 +140,11 @@ class ScaleStack:
     sessions: dict = field(default_factory=dict)
     undo: list = field(default_factory=list)  # what to take down, last first
     ok: bool = False
+    lag_samples: list = field(default_factory=list)  # the replica's lag under check 4's load, for check 5
+
+    def spare(self, i: int) -> int:
+        """A seeded reader the load never uses (the last ten): 0–8 for single requests, 9 for the flood."""
+        return self.readers - 10 + i
 
     def __enter__(self):
         signal.signal(signal.SIGTERM, _interrupt)

@@ -1,0 +1,240 @@
+"""Check 4 of the scale proof: faults under load. App server B killed, the replica stopped and started,
+Redis stopped — each while commenters and readers are at work through nginx.
+
+The load (`Load`): commenters each post a comment every 10–13 s (under their per-minute limit) and read
+the page straight after through nginx, which must show it (read your writes, on whichever server
+answers); logged-in readers who write nothing read the post page; anonymous readers too. Every answer
+is journaled with its time; the replica's lag is sampled on the primary meanwhile.
+"""
+
+import contextlib
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+
+from proof.scale import postgres
+from proof.scale.client import Browser, request
+from proof.scale.journey import comment, reader
+from proof.scale.stack import DB_NAME, ScaleStack, log
+
+LOST_MESSAGE = ("momentanément", "indisponible")  # the comment form's answer when Redis is down (proof/outage.py)
+
+
+class Load:
+    """Commenters, logged-in readers and anonymous readers through nginx until stopped."""
+
+    def __init__(self, stack: ScaleStack, *, commenters: int, readers: int = 5, anonymous: int = 3):
+        self.stack, self.stop = stack, threading.Event()
+        self.rows: list[tuple[float, str, object]] = []  # (time.time(), kind, status or error name)
+        self.acked: set[str] = set()  # the bodies of acknowledged comments
+        self.misses: list[str] = []  # acknowledged, yet not on the author's next page
+        self.lag: list[tuple[int, float]] = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.commenter, args=(n,), daemon=True) for n in range(commenters)]
+        self.threads += [
+            threading.Thread(target=self.reader, args=(reader(stack, commenters + n),), daemon=True)
+            for n in range(readers)
+        ]
+        self.threads += [threading.Thread(target=self.reader, args=(Browser(),), daemon=True) for _ in range(anonymous)]
+        self.threads.append(threading.Thread(target=self.sample_lag, daemon=True))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=40)
+
+    def add(self, kind: str, status) -> None:
+        with self.lock:
+            self.rows.append((time.time(), kind, status))
+
+    def commenter(self, n: int) -> None:
+        browser, front = reader(self.stack, n), self.stack.nginx_port
+        self.stop.wait(random.uniform(0, 10))  # noqa: S311 (spreading the load, not secrets)
+        while not self.stop.is_set():
+            body = f"Sous charge, lecteur {n} ({uuid.uuid4().hex[:10]})."
+            try:
+                answer, pk = comment(self.stack, browser, front, body)
+                self.add("comment", answer.status)
+                if pk:
+                    self.acked.add(body)
+                    page = browser.get(front, self.stack.post_path)
+                    self.add("read", page.status)
+                    if page.status == 200 and body not in page.body:
+                        self.misses.append(body)
+            except Exception as error:  # noqa: BLE001 (a refused connection is a figure too)
+                self.add("comment", type(error).__name__)
+            self.stop.wait(random.uniform(10, 13))  # noqa: S311
+
+    def reader(self, browser: Browser) -> None:
+        while not self.stop.is_set():
+            try:
+                self.add("read", browser.get(self.stack.nginx_port, self.stack.post_path).status)
+            except Exception as error:  # noqa: BLE001
+                self.add("read", type(error).__name__)
+            self.stop.wait(0.3)
+
+    def sample_lag(self) -> None:
+        while not self.stop.is_set():
+            with contextlib.suppress(Exception):  # the replica may be down: no sample then
+                self.lag.append(postgres.replication_lag())
+            self.stop.wait(0.5)
+
+    def failures(self, *, refusals: frozenset = frozenset()) -> list:
+        """Answers that are errors: a 5xx, or no answer at all; but for the `refusals` (kind, status) stated."""
+        return [
+            r for r in self.rows if (isinstance(r[2], str) or r[2] >= 500) and (r[1], r[2]) not in refusals
+        ]  # fmt: skip
+
+    def stored_once(self) -> tuple[int, int]:
+        """(acknowledged comments missing from the database, acknowledged comments stored more than once)."""
+        counts = Counter()
+        for line in self.stack.sql("SELECT body FROM comments_comment").splitlines():
+            counts[line] += 1
+        return sum(1 for b in self.acked if counts[b] == 0), sum(1 for b in self.acked if counts[b] > 1)
+
+
+def nginx_errors(stack: ScaleStack, port: int, since: float) -> list[tuple[float, str, str]]:
+    """nginx's 5xx answers since `since`: (time, status, upstream address) from its access log."""
+    found = []
+    for line in (stack.tmp / "nginx" / "access.log").read_text().splitlines():
+        stamp, _method, status, upstream, *_ = line.split(" ")
+        if float(stamp) >= since and status.startswith("5"):
+            found.append((float(stamp), status, upstream))
+    return found
+
+
+def upstreams(stack: ScaleStack, started: float, killed: float, b_port: int) -> str:
+    """Who answered through nginx before and after the kill: B, A, or B then A (a request retried)."""
+    counts = Counter()
+    for line in (stack.tmp / "nginx" / "access.log").read_text().splitlines():
+        stamp, rest = line.split(" ", 1)
+        if float(stamp) < started or "127.0.0.1:" not in rest:
+            continue
+        when = "before" if float(stamp) < killed else "after"
+        tried = rest.count("127.0.0.1:")
+        who = "B then A" if tried > 1 else ("B" if f":{b_port}" in rest else "A")
+        counts[f"{who} {when}"] += 1
+    return _tally(counts.elements())
+
+
+def check_kill(stack: ScaleStack, *, commenters: int, seconds: float) -> tuple[bool, str]:
+    """Server B killed (SIGKILL to its process group) a third of the way into the load."""
+    b = stack.servers[1]
+    started = time.time()
+    with Load(stack, commenters=commenters) as load:
+        load.stop.wait(seconds / 3)
+        killed = time.time()
+        stack.kill_server(b)
+        log(f"app server B killed (SIGKILL to group {b.proc.pid})")
+        load.stop.wait(seconds * 2 / 3)
+    stack.lag_samples = load.lag
+    errors = load.failures()
+    at_nginx = nginx_errors(stack, stack.nginx_port, started)
+    on_b = [e for e in at_nginx if f":{b.port}" in e[2]]
+    in_flight = [e for e in on_b if killed - 1 <= e[0] <= killed + 2]
+    served = upstreams(stack, started, killed, b.port)
+    lost, twice = load.stored_once()
+    ok = (not lost and not twice and not load.misses and len(errors) == len(in_flight) == len(at_nginx)
+          and len(load.acked) > 0)  # fmt: skip
+    stack.start_server(b)  # B back for the checks that follow
+    return ok, (
+        f"B killed {killed - started:.0f} s into {seconds:.0f} s of {commenters} commenters + 8 readers through nginx: "
+        f"{len(load.rows)} answers {_tally(r[2] for r in load.rows)}; {len(load.acked)} comments acknowledged, "
+        f"lost {lost}, stored twice {twice}; errors {len(errors)} = nginx's 5xx {len(at_nginx)}, of which on B in "
+        f"flight at the kill {len(in_flight)}; nginx's upstreams {served}; authors not seeing their comment at "
+        f"once: {len(load.misses)}"
+    )
+
+
+def check_replica_stop(stack: ScaleStack, *, commenters: int, down: float = 8) -> tuple[bool, str]:
+    """The replica stopped (pg_ctl stop -m fast) under load, then started: reads move to the primary and back."""
+    marks = {s.name: s.log_path.stat().st_size for s in stack.servers}
+    with Load(stack, commenters=commenters) as load:
+        load.stop.wait(6)
+        stopped = time.time()
+        stack.replica.stop()
+        log("replica stopped")
+        load.stop.wait(down)
+        stack.replica.start()
+        back = time.time()
+        log(f"replica back after {back - stopped:.1f} s")
+        load.stop.wait(3)
+        before = postgres.database_transactions(DB_NAME, port=stack.replica.port)
+        load.stop.wait(5)
+        after = postgres.database_transactions(DB_NAME, port=stack.replica.port)
+    said = {name: _said(stack, name, marks[name]) for name in marks}
+    lost, twice = load.stored_once()
+    errors = load.failures()
+    both_said = all(fell and returned for fell, returned in said.values())
+    ok = not errors and not lost and not twice and not load.misses and both_said and after > before
+    return ok, (
+        f"replica down {back - stopped:.1f} s under {commenters} commenters + 8 readers: {len(load.rows)} answers "
+        f"{_tally(r[2] for r in load.rows)}, errors {len(errors)}; acknowledged {len(load.acked)}, lost {lost}, "
+        f"stored twice {twice}, authors not seeing their comment {len(load.misses)}; logs (« reads go to the "
+        f"primary » / « usable again », once a process): "
+        + ", ".join(f"{n} {f}/{r}" for n, (f, r) in said.items())
+        + f"; replica transactions in the 5 s after its return: {after - before}"
+    )
+
+
+def _said(stack: ScaleStack, name: str, mark: int) -> tuple[int, int]:
+    server = next(s for s in stack.servers if s.name == name)
+    with server.log_path.open(errors="replace") as handle:
+        handle.seek(mark)
+        text = handle.read()
+    return text.count("reads go to the primary"), text.count("reads go back to it")
+
+
+def check_redis_stop(stack: ScaleStack) -> tuple[bool, str]:
+    """Redis shut down under load: on both servers pages are read, a comment is refused with a message."""
+    results, refused = {}, True
+    with Load(stack, commenters=10) as load:
+        load.stop.wait(3)
+        stack.stop_redis()
+        down = time.time()
+        log("Redis shut down")
+        time.sleep(1)
+        for n, server in enumerate(stack.servers):
+            person = reader(stack, stack.spare(n))
+            results[f"{server.name} anonymous"] = request(server.port, stack.post_path).status
+            results[f"{server.name} home"] = request(server.port, "/").status
+            results[f"{server.name} logged-in"] = person.get(server.port, stack.post_path).status
+            answer, pk = comment(stack, person, server.port, f"Pendant la panne de Redis sur {server.name}.")
+            results[f"{server.name} comment"] = answer.status
+            refused &= pk is None and any(word in answer.body for word in LOST_MESSAGE)
+        stack.restart_redis()
+        up = time.time()
+        log("Redis started again")
+        load.stop.wait(3)
+    after = {}
+    for n, server in enumerate(stack.servers):
+        person = reader(stack, stack.spare(2 + n))
+        after[server.name] = comment(stack, person, server.port, f"Après la panne de Redis, sur {server.name}.")[1]
+    stored = stack.sql("SELECT count(*) FROM comments_comment WHERE body LIKE 'Pendant la panne de Redis%'")
+    during = [r for r in load.rows if down <= r[0] <= up]
+    # Redis down, the rate limit cannot count: a comment is refused with the 503 page (fail closed).
+    errors = load.failures(refusals=frozenset({("comment", 503)}))
+    ok = (
+        all(v == 200 for k, v in results.items() if "comment" not in k)
+        and all(v in {403, 429, 503} for k, v in results.items() if "comment" in k)
+        and refused and stored == "0" and all(after.values()) and not errors
+    )  # fmt: skip
+    return ok, (
+        f"while down: {', '.join(f'{k} {v}' for k, v in results.items())} (refused with a message: {refused}); "
+        f"stored: {stored}; the load meanwhile {_tally(r[2] for r in during)}, comments refused (503) "
+        f"{sum(1 for r in load.rows if r[1:] == ('comment', 503))}, other errors {len(errors)} {_tally(errors)}; "
+        f"after restart: a comment on A {'stored' if after['A'] else 'refused'}, on B "
+        f"{'stored' if after['B'] else 'refused'}"
+    )
+
+
+def _tally(values) -> str:
+    counts = Counter(values)
+    return "(" + ", ".join(f"{k}×{n}" for k, n in sorted(counts.items(), key=lambda kv: str(kv[0]))) + ")"
