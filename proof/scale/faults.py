@@ -194,45 +194,51 @@ def _said(stack: ScaleStack, name: str, mark: int) -> tuple[int, int]:
 
 def check_redis_stop(stack: ScaleStack) -> tuple[bool, str]:
     """Redis shut down under load: on both servers pages are read, a comment is refused with a message."""
-    results, refused = {}, True
     with Load(stack, commenters=10) as load:
         load.stop.wait(3)
         stack.stop_redis()
         down = time.time()
         log("Redis shut down")
         time.sleep(1)
-        for n, server in enumerate(stack.servers):
-            person = reader(stack, stack.spare(n))
-            results[f"{server.name} anonymous"] = request(server.port, stack.post_path).status
-            results[f"{server.name} home"] = request(server.port, "/").status
-            results[f"{server.name} logged-in"] = person.get(server.port, stack.post_path).status
-            answer, pk = comment(stack, person, server.port, f"Pendant la panne de Redis sur {server.name}.")
-            results[f"{server.name} comment"] = answer.status
-            refused &= pk is None and any(word in answer.body for word in LOST_MESSAGE)
+        results, refused = redis_down_answers(stack)
         stack.restart_redis()
         up = time.time()
         log("Redis started again")
         load.stop.wait(3)
-    after = {}
-    for n, server in enumerate(stack.servers):
-        person = reader(stack, stack.spare(2 + n))
-        after[server.name] = comment(stack, person, server.port, f"Après la panne de Redis, sur {server.name}.")[1]
+    after = {
+        server.name: "stored" if comment(stack, reader(stack, stack.spare(2 + n)), server.port, f"Après, {n}.")[1]
+        else "refused"
+        for n, server in enumerate(stack.servers)
+    }  # fmt: skip
     stored = stack.sql("SELECT count(*) FROM comments_comment WHERE body LIKE 'Pendant la panne de Redis%'")
-    during = [r for r in load.rows if down <= r[0] <= up]
     # Redis down, the rate limit cannot count: a comment is refused with the 503 page (fail closed).
     errors = load.failures(refusals=frozenset({("comment", 503)}))
-    ok = (
-        all(v == 200 for k, v in results.items() if "comment" not in k)
-        and all(v in {403, 429, 503} for k, v in results.items() if "comment" in k)
-        and refused and stored == "0" and all(after.values()) and not errors
-    )  # fmt: skip
+    ok = redis_verdict(results, refused) and stored == "0" and set(after.values()) == {"stored"} and not errors
     return ok, (
         f"while down: {', '.join(f'{k} {v}' for k, v in results.items())} (refused with a message: {refused}); "
-        f"stored: {stored}; the load meanwhile {_tally(r[2] for r in during)}, comments refused (503) "
-        f"{sum(1 for r in load.rows if r[1:] == ('comment', 503))}, other errors {len(errors)} {_tally(errors)}; "
-        f"after restart: a comment on A {'stored' if after['A'] else 'refused'}, on B "
-        f"{'stored' if after['B'] else 'refused'}"
+        f"stored: {stored}; the load meanwhile {_tally(r[2] for r in load.rows if down <= r[0] <= up)}, other "
+        f"errors {len(errors)} {_tally(errors)}; after restart, a comment on A: {after['A']}, on B: {after['B']}"
     )
+
+
+def redis_verdict(results: dict, refused: bool) -> bool:
+    """Pages read (200) on both servers; comments refused (403, 429 or 503) with the outage's message."""
+    reads_ok = all(v == 200 for k, v in results.items() if "comment" not in k)
+    return reads_ok and refused and all(v in {403, 429, 503} for k, v in results.items() if "comment" in k)
+
+
+def redis_down_answers(stack: ScaleStack) -> tuple[dict, bool]:
+    """Each server's answers with Redis down: pages read, and a comment refused with the outage's message."""
+    results, refused = {}, True
+    for n, server in enumerate(stack.servers):
+        person = reader(stack, stack.spare(n))
+        results[f"{server.name} anonymous"] = request(server.port, stack.post_path).status
+        results[f"{server.name} home"] = request(server.port, "/").status
+        results[f"{server.name} logged-in"] = person.get(server.port, stack.post_path).status
+        answer, pk = comment(stack, person, server.port, f"Pendant la panne de Redis sur {server.name}.")
+        results[f"{server.name} comment"] = answer.status
+        refused &= pk is None and any(word in answer.body for word in LOST_MESSAGE)
+    return results, refused
 
 
 def _tally(values) -> str:

@@ -71,6 +71,14 @@ def wrk(port: int, path: str, *, seconds: int, cookie: str = "") -> tuple[str, i
     return f"{measured.requests_per_s:.0f}/s (p50 {measured.p50_ms:.0f} ms, errors {measured.errors})", measured.errors
 
 
+def routed_as_said(queries: dict) -> bool:
+    """An anonymous page read on the replica alone; a writer's page (within the window) and the admin on the primary."""
+    status, primary, replica = queries["anonymous post page, this process's first"]
+    anonymous = status == 200 and primary == 0 and replica > 0
+    writer, admin = queries["post page, logged-in reader who just wrote"], queries["admin: comments to moderate"]
+    return anonymous and writer[0] == admin[0] == 200 and writer[2] == admin[2] == 0
+
+
 def check_figures(stack: ScaleStack, *, seconds: int = 8) -> tuple[bool, str]:
     cookie = f"sessionid={stack.sessions[f'lecteur{stack.spare(6)}@scale.localhost']}"
     runs = {
@@ -84,15 +92,7 @@ def check_figures(stack: ScaleStack, *, seconds: int = 8) -> tuple[bool, str]:
     lag = getattr(stack, "lag_samples", [])
     max_bytes = max((b for b, _ in lag), default=-1)
     max_seconds = max((s for _, s in lag), default=-1.0)
-    anonymous = queries["anonymous post page, this process's first"]
-    writer = queries["post page, logged-in reader who just wrote"]
-    admin = queries["admin: comments to moderate"]
-    ok = (
-        not any(errors for _, errors in runs.values())
-        and anonymous[0] == 200 and anonymous[1] == 0 and anonymous[2] > 0
-        and writer[0] == 200 and writer[2] == 0
-        and admin[0] == 200 and admin[2] == 0
-    )  # fmt: skip
+    ok = not any(errors for _, errors in runs.values()) and routed_as_said(queries)
     window = SETTINGS["DATABASE_READ_YOUR_WRITES_SECONDS"]
     return ok, (
         f"wrk {seconds} s, 16 connections, post page: "

@@ -103,8 +103,14 @@ def check_journey(stack: ScaleStack) -> tuple[bool, str]:
     return ok, "; ".join(figures)
 
 
-def check_limits(stack: ScaleStack, *, posts: int = 40, logins: int = 40) -> tuple[bool, str]:
+def check_limits(stack: ScaleStack) -> tuple[bool, str]:
     """One commenter's flood and one account's wrong passwords, alternating A and B: held to one limit."""
+    comments_ok, comments = flood_comments(stack)
+    logins_ok, logins = flood_logins(stack)
+    return comments_ok and logins_ok, f"{comments}; {logins}"
+
+
+def flood_comments(stack: ScaleStack, posts: int = 40) -> tuple[bool, str]:
     ports = [s.port for s in stack.servers]
     flooder, answers = reader(stack, stack.spare(9)), Counter()
     started = time.time()
@@ -116,24 +122,29 @@ def check_limits(stack: ScaleStack, *, posts: int = 40, logins: int = 40) -> tup
     author = f"lecteur{stack.spare(9)}@scale.localhost"
     query = "SELECT count(*) FROM comments_comment c JOIN accounts_user u ON u.id = c.author_id WHERE u.email = '%s'"
     stored = int(stack.sql(query % author))
-    comments_ok = stored <= limit and stored > 0 and not any(status >= 500 for _, status in answers)
+    ok = 0 < stored <= limit and not any(status >= 500 for _, status in answers)
+    return ok, (
+        f"comments: {posts} POSTs by one reader alternating A/B ({_tally(answers)}): {stored} stored, limit "
+        f"{limit} ({SETTINGS['COMMENTS_RATE_PER_MINUTE']}/min × {windows} window(s); per-server counters would "
+        f"allow {2 * limit})"
+    )
+
+
+def flood_logins(stack: ScaleStack, logins: int = 40) -> tuple[bool, str]:
+    ports = [s.port for s in stack.servers]
     checked, sessions, statuses = 0, 0, Counter()
-    victim = "lecteur0@scale.localhost"
     for i in range(logins):
         browser = Browser(ip="10.0.0.9")
-        port = ports[i % 2]
-        page = browser.get(port, "/comptes/login/")
-        answer = browser.post(port, "/comptes/login/", form_data(page.body, login=victim, password=f"faux-{i}"))
+        page = browser.get(ports[i % 2], "/comptes/login/")
+        form = form_data(page.body, login="lecteur0@scale.localhost", password=f"faux-{i}")
+        answer = browser.post(ports[i % 2], "/comptes/login/", form)
         statuses[answer.status] += 1
         sessions += "sessionid" in browser.cookies
         checked += answer.status == 200 and "Trop de tentatives" not in answer.body and "Too many" not in answer.body
-    logins_ok = sessions == 0 and checked <= 5 and not any(status >= 500 for status in statuses)
-    return comments_ok and logins_ok, (
-        f"comments: {posts} POSTs by one reader alternating A/B ({_tally(answers)}): {stored} stored, limit "
-        f"{limit} ({SETTINGS['COMMENTS_RATE_PER_MINUTE']}/min × {windows} window(s); per-server counters would "
-        f"allow {2 * limit}); login: {logins} wrong passwords for one account alternating A/B: {checked} password "
-        f"checks (limit 5 per 5 min per account; twice that if each server counted), {sessions} sessions, "
-        f"answers {_tally(statuses)}"
+    ok = sessions == 0 and checked <= 5 and not any(status >= 500 for status in statuses)
+    return ok, (
+        f"login: {logins} wrong passwords for one account alternating A/B: {checked} password checks (limit 5 "
+        f"per 5 min per account; twice that if each server counted), {sessions} sessions, answers {_tally(statuses)}"
     )
 
 
