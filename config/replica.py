@@ -202,6 +202,8 @@ class ReplicaMiddleware:
         route = _route.get()
         if route is None or not route.replica_used or not isinstance(exception, OperationalError | InterfaceError):
             return None
+        if not connections[REPLICA].errors_occurred:
+            return None  # the primary's own failure: config.middleware answers it (503)
         health.failed(exception)
         close_replica()
         route.replica_allowed = route.replica_used = False

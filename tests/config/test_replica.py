@@ -62,7 +62,8 @@ def replica_down():
     connection = connections["replica"]
 
     def refused():
-        raise OperationalError("connection to server at 127.0.0.1 port 5433 failed: Connection refused")
+        with connection.wrap_database_errors:  # as Django meets a driver's error: wrapped, and noted
+            raise connection.Database.OperationalError("connection to 127.0.0.1 port 5433 failed: refused")
 
     connection.close()
     connection.ensure_connection = refused
@@ -70,6 +71,7 @@ def replica_down():
         yield
     finally:
         del connection.ensure_connection
+        connection.errors_occurred = False  # a new connection starts clean (SQLite's in-memory one is never closed)
 
 
 def replica_logs(caplog):
@@ -232,6 +234,24 @@ class TestFallback:
         assert post.title in response.content.decode()
         assert "failed mid-request" in replica_logs(caplog)[0]
         assert health.usable is False
+
+    def test_the_primary_failing_is_not_taken_for_the_replica(self, routed, client, post, monkeypatch):
+        # The view fails on the primary (say, its session's user) while it read the replica too: no retry,
+        # the replica stays in use, and config.middleware's 503 answers (its page in development: an error).
+        from blog import views
+
+        calls = []
+
+        def broken(*args, **kwargs):
+            calls.append(1)
+            list(Post.objects.all())  # a read on the replica, which works
+            raise OperationalError("the primary is gone")
+
+        monkeypatch.setattr(views.PostDetailView, "get", broken)
+        client.raise_request_exception = False
+        assert client.get(post.get_absolute_url()).status_code >= 500
+        assert calls == [1]
+        assert health.usable is True
 
 
 class TestSettings:
