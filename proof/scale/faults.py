@@ -30,7 +30,7 @@ class Load:
         self.stack, self.stop = stack, threading.Event()
         self.rows: list[tuple[float, str, object]] = []  # (time.time(), kind, status or error name)
         self.acked: set[str] = set()  # the bodies of acknowledged comments
-        self.misses: list[str] = []  # acknowledged, yet not on the author's next page
+        self.misses: list[str] = []  # acknowledged, yet not on the author's next page: which, when, who answered
         self.lag: list[tuple[int, float]] = []
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self.commenter, args=(n,), daemon=True) for n in range(commenters)]
@@ -68,7 +68,10 @@ class Load:
                     page = browser.get(front, self.stack.post_path)
                     self.add("read", page.status)
                     if page.status == 200 and body not in page.body:
-                        self.misses.append(body)
+                        self.misses.append(
+                            f"#{pk} at {time.time():.2f} by {page.header('X-Upstream')}"
+                            f"{' (another pending shown)' if 'En attente de modération' in page.body else ''}"
+                        )
             except Exception as error:  # noqa: BLE001 (a refused connection is a figure too)
                 self.add("comment", type(error).__name__)
             self.stop.wait(random.uniform(10, 13))  # noqa: S311
@@ -149,7 +152,8 @@ def check_kill(stack: ScaleStack, *, commenters: int, seconds: float) -> tuple[b
         f"{len(load.rows)} answers {_tally(r[2] for r in load.rows)}; {len(load.acked)} comments acknowledged, "
         f"lost {lost}, stored twice {twice}; errors {len(errors)}, all at the kill: {len(at_kill)}; requests in "
         f"flight on B at the kill {len(in_flight)} {_tally(r[1] for r in in_flight)}; nginx's upstreams "
-        f"{upstreams(rows, killed, b.port)}; authors not seeing their comment at once: {len(load.misses)}"
+        f"{upstreams(rows, killed, b.port)}; authors not seeing their comment at once: {len(load.misses)} "
+        f"{load.misses[:3]} (the kill at {killed:.2f})"
     )
 
 

@@ -58,6 +58,7 @@ def site(*, port: int, servers: list[int], tmp: Path) -> str:
     upstream = re.sub(r"10\.0\.0\.1\d:8000", lambda _: next(addresses), upstream)
     conf, found = re.subn(r"upstream causerie \{.*?\n\}\n", upstream, conf, count=1, flags=re.S)
     directives = "".join(f"        {line}\n" for line in retries.splitlines() if line and not line.startswith("#"))
+    directives += "        add_header X-Upstream $upstream_addr always;  # the proof's: who answered\n"
     conf = conf.replace("proxy_pass http://causerie;\n", "proxy_pass http://causerie;\n" + directives, 1)
     conf = conf.replace("/var/cache/nginx/causerie", str(tmp / "cache"))
     conf = re.sub(r"server \{[^{}]*return 301[^{}]*\}\n", "", conf)  # no https to redirect to
