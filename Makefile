@@ -78,3 +78,10 @@ proof: install
 	$(PY) -m proof.flood $(ARGS)
 	$(PY) -m proof.concurrency
 	$(PY) -m proof.outage
+
+## make proof-scale: two app servers behind nginx, a PostgreSQL streaming replica, one Redis, one worker, all
+## on 127.0.0.1 (ports 18000–18999), started and stopped by the proof; see proof/scale/ and docs/deploy.md §8.
+## It adds a replication line to the machine's pg_hba.conf for the run (removed at the end). Run as root.
+.PHONY: proof-scale
+proof-scale: install
+	$(PY) -m proof.scale $(ARGS)

@@ -141,6 +141,38 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A PostgreSQL streaming replica for the reading side (config/replica.py; docs/deploy.md, section 8),
+# e.g. postgres://causerie@10.0.0.21:5432/causerie. Unset: one database, no router, as ever.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# After a write (any POST…), its sender reads the primary this long: keep it above the replica's lag.
+DATABASE_READ_YOUR_WRITES_SECONDS = int(os.environ.get("DATABASE_READ_YOUR_WRITES_SECONDS", "5"))
+# Further behind than this, the replica is left aside (reads on the primary) until it catches up;
+# with the check's interval it stays below the window above, so a writer never reads a stale replica.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "2"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1"))
+DATABASE_PRIMARY_COOKIE = "causerie_primary"  # until when (a UNIX time) its holder reads the primary
+
+
+def replica_database(url: str) -> dict:
+    """The `replica` alias: read-only by the router; tests mirror it onto the test database."""
+    database = dj_database_url.parse(
+        url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["connect_timeout"] = 2  # down: fall back fast
+    database["TEST"] = {"MIRROR": "default"}
+    return database
+
+
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL)
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("config.middleware.DatabaseUnavailableMiddleware") + 1, "config.replica.ReplicaMiddleware"
+    )
+
 # Caches (the rules: caching/pages.py). The shared cache is local memory unless REDIS_URL names a
 # Redis server shared by every app process (sessions and rate limits must then hold across
 # processes). Redis down: a cache read is a miss and a write is skipped, so pages and sessions come

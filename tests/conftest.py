@@ -78,6 +78,22 @@ def _french_to_start_with():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A `replica` alias, built as DATABASE_REPLICA_URL builds it, mirroring the test database (Django's
+    `TEST: {"MIRROR": "default"}`): tests/config/test_replica.py routes reads to it; no router elsewhere."""
+    import os
+
+    from django.db import connections
+
+    from config.settings import replica_database
+
+    if "replica" not in settings.DATABASES:
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{settings.BASE_DIR / 'db.sqlite3'}"
+        settings.DATABASES["replica"] = replica_database(url)
+        connections.__dict__.pop("settings", None)  # read DATABASES again, the new alias with it
+
+
 def pytest_report_header(config):
     from django.db import connection
 

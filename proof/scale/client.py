@@ -1,0 +1,54 @@
+"""HTTP for the scale proof: bench.client's requests, with headers, and a reader who keeps their cookies."""
+
+import http.client
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+
+from bench.client import HOST, Response, cookie_header
+
+
+def request(port: int, path: str, *, method="GET", cookies=None, form=None, headers=None, timeout=30) -> Response:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    sent = {"Host": HOST, "User-Agent": "causerie-proof-scale", **(headers or {})}
+    if cookies:
+        sent["Cookie"] = cookie_header(cookies)
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form, doseq=True)
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body=body, headers=sent)
+        raw = conn.getresponse()
+        return Response(raw.status, raw.getheaders(), raw.read().decode("utf-8", "replace"))
+    finally:
+        conn.close()
+
+
+def csrf_token(html: str) -> str | None:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
+@dataclass
+class Browser:
+    """One person's cookies, kept across requests to any server (as a browser keeps them for one site)."""
+
+    cookies: dict = field(default_factory=dict)
+    # Straight to an app server, nginx's header is sent as nginx would send it (DJANGO_TRUSTED_PROXY_COUNT=1):
+    # each person their own address, so that one's flood does not rate-limit another.
+    ip: str = "127.0.0.1"
+
+    @property
+    def headers(self) -> dict:
+        return {"X-Forwarded-For": self.ip}
+
+    def get(self, port: int, path: str, **kwargs) -> Response:
+        response = request(port, path, cookies=self.cookies, headers=self.headers, **kwargs)
+        self.cookies = response.cookies(self.cookies)
+        return response
+
+    def post(self, port: int, path: str, form: dict, **kwargs) -> Response:
+        response = request(port, path, method="POST", cookies=self.cookies, form=form, headers=self.headers, **kwargs)
+        self.cookies = response.cookies(self.cookies)
+        return response
