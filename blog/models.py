@@ -89,7 +89,7 @@ class PostQuerySet(models.QuerySet):
         """
         table = self.model._meta.db_table
         return self.raw(
-            f"SELECT * FROM {table} WHERE slug = %s AND kind = %s AND status = %s AND published_at <= %s",  # noqa: S608 — the model's table
+            f'SELECT * FROM "{table}" WHERE slug = %s AND kind = %s AND status = %s AND published_at <= %s',  # noqa: S608 — the model's table
             [slug, kind, Post.Status.PUBLISHED, timezone.now()],
         )
 
