@@ -1,10 +1,11 @@
 """The moderators' desk in a real browser: a queue decided from the keyboard alone, measured; axe; a phone; no script.
 
 Run it on PostgreSQL for the figures (DATABASE_URL=postgres://…): it prints keystrokes per decision,
-page loads after the first, the server's time per decision (p50, p99: the time between the request
-sent and the answer's first byte, as Chromium measures it; and the processor time the server's thread
-spent on it, which waiting for the processor — Chromium and this test share the machine and the live
-server shares this process — does not inflate) and the total time.
+page loads after the first, the total time, and per decision (p50, p99) the server's time (from Django's
+request_started to request_finished, and the processor time of its thread), beside the time from the
+request sent to the answer's first byte as Chromium measures it. That one also holds a wait of the live
+test server's own: it does not set TCP_NODELAY, so on a kept-alive connection an answer's first bytes
+wait for Chromium's delayed acknowledgement of the previous answer (about 40 ms); gunicorn sets it.
 """
 
 import json
@@ -71,19 +72,21 @@ def plan(i):
     return ["a"], Comment.Status.APPROVED
 
 
-class ProcessorTime:
-    """The processor time each request takes in its server thread (the live server runs in this process)."""
+class ServerTime:
+    """Each request's time in the live server (it runs in this process), from Django's request_started to
+    request_finished: as the clock on the wall sees it, and the processor time its thread spent."""
 
     def __init__(self):
-        self.spans, self._started = [], {}
+        self.wall, self.processor, self._started = [], [], {}
 
     def start(self, **kwargs):
-        self._started[threading.get_ident()] = time.thread_time()
+        self._started[threading.get_ident()] = (time.perf_counter(), time.thread_time())
 
     def finish(self, **kwargs):
         started = self._started.pop(threading.get_ident(), None)
         if started is not None:
-            self.spans.append((time.thread_time() - started) * 1000)
+            self.wall.append((time.perf_counter() - started[0]) * 1000)
+            self.processor.append((time.thread_time() - started[1]) * 1000)
 
     def __enter__(self):
         request_started.connect(self.start)
@@ -125,7 +128,10 @@ def decide_the_queue(page, shoot) -> tuple[int, dict]:
     return keystrokes, expected
 
 
-def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
+def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot, settings):
+    # As in production, a decision's e-mails are rows for the task worker (deferred past the undo
+    # window), not work in the request: development's immediate backend would render and send them there.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     moderator = ModeratorFactory(email="mina@example.org", display_name="Mina")
     _post, comments = make_queue()
     page = new_page()
@@ -142,7 +148,7 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
         lambda r: "/reply/" in r.url and reply_ms.append(r.timing["responseStart"] - r.timing["requestStart"]),
     )
     started = time.perf_counter()
-    with ProcessorTime() as processor:
+    with ServerTime() as server_time:
         keystrokes, expected = decide_the_queue(page, shoot)
     total = time.perf_counter() - started
     expect(page.locator("#desk-status")).to_contain_text("Commentaire")
@@ -157,13 +163,16 @@ def test_a_queue_decided_from_the_keyboard_alone(live_server, new_page, shoot):
     print(f"\n[desk] the reply: {reply_ms[0]:.1f} ms on the server (approval and publication, one request)")
     assert len(server) == QUEUE and loads == []  # 49 decisions and the mistaken approval; the reply apart
     assert Comment.objects.get(pk=comments[9].pk).events.filter(action="reverted").count() == 1
+    wall, processor = server_time.wall, server_time.processor
     print(
         f"\n[desk] {connection.vendor}: {QUEUE} decisions, {keystrokes} keystrokes besides the reply's text "
-        f"({keystrokes / QUEUE:.2f} per decision), page loads after the first: {len(loads)}, "
-        f"server time per decision p50 {statistics.median(server):.1f} ms, p99 {percentile(server, 0.99):.1f} ms "
-        f"(processor time of the server's thread per request p50 {statistics.median(processor.spans):.1f} ms, "
-        f"p99 {percentile(processor.spans, 0.99):.1f} ms; load average {os.getloadavg()[0]:.1f}), "
-        f"total {total:.1f} s"
+        f"({keystrokes / QUEUE:.2f} per decision), page loads after the first: {len(loads)}, total {total:.1f} s; "
+        f"server time per request p50 {statistics.median(wall):.1f} ms, p99 {percentile(wall, 0.99):.1f} ms "
+        f"(processor p50 {statistics.median(processor):.1f} ms, p99 {percentile(processor, 0.99):.1f} ms); "
+        f"request to first byte as Chromium measures it p50 {statistics.median(server):.1f} ms, "
+        f"p99 {percentile(server, 0.99):.1f} ms — with the live test server's wait for Chromium's delayed "
+        f"acknowledgement on a kept-alive connection (no TCP_NODELAY there; gunicorn sets it); "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
 
 
