@@ -63,19 +63,21 @@ def notify_reply_approved(reply: Comment, *, event_id: int | None = None) -> Non
     """An approved reply: tell the author of the parent comment if they subscribed."""
     if reply.parent_id is None or not reply.is_approved:
         return
-    _once_it_stands(tasks.send_reply_notice, event_id).enqueue(reply_id=reply.pk, event_id=event_id)
+    task = _once_it_stands(tasks.send_reply_notice, decided=event_id is not None)
+    task.enqueue(reply_id=reply.pk, event_id=event_id)
 
 
 def notify_post_author(comment: Comment, *, event_id: int | None = None) -> None:
     """An approved comment: tell the post's author if they want to know."""
     if not comment.is_approved:
         return
-    _once_it_stands(tasks.send_post_comment_notice, event_id).enqueue(comment_id=comment.pk, event_id=event_id)
+    task = _once_it_stands(tasks.send_post_comment_notice, decided=event_id is not None)
+    task.enqueue(comment_id=comment.pk, event_id=event_id)
 
 
-def _once_it_stands(task, event_id: int | None = -1):
-    """`task`, to run when its moderator's decision (`event_id`; None: no decision, nothing to wait for) can no
-    longer be taken back — if the backend can defer a task."""
-    if event_id is None or not task_backends[task.backend].supports_defer:
+def _once_it_stands(task, *, decided: bool = True):
+    """`task`, to run when the moderator's decision that set it off can no longer be taken back — if the backend
+    can defer a task. A comment published at once (`decided` False) has no decision to wait for."""
+    if not decided or not task_backends[task.backend].supports_defer:
         return task
     return task.using(run_after=timezone.now() + UNDO_WINDOW)
