@@ -73,7 +73,7 @@ def test_reader_sets_a_profile_and_an_avatar(live_server, new_page, shoot, tmp_p
     expect(page.locator(".messages")).to_contain_text("Votre nouvel avatar est en place")
     avatar = page.locator(".avatar-edit img.avatar")
     expect(avatar).to_have_attribute("src", re.compile(r"^/media/avatars/[0-9a-f]{32}-96\.webp$"))
-    assert avatar.evaluate("img => img.complete && img.naturalWidth") == 96
+    expect(avatar).to_have_js_property("naturalWidth", 96)  # loaded (waits for it), and 96 px wide
     page.locator("#id_bio").fill("Lectrice assidue.\nJ’aime les <b>banques</b>.")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator(".messages")).to_contain_text("Votre profil est enregistré")
@@ -87,7 +87,7 @@ def test_reader_sets_a_profile_and_an_avatar(live_server, new_page, shoot, tmp_p
     page.goto(f"{live_server.url}{post.get_absolute_url()}")
     comment_avatar = page.locator(".comment .avatar").first
     expect(comment_avatar).to_have_attribute("src", re.compile(r"-48\.webp$"))
-    assert comment_avatar.evaluate("img => img.complete && img.naturalWidth") == 48
+    expect(comment_avatar).to_have_js_property("naturalWidth", 48)  # loaded (waits for it), and 48 px wide
     shoot(page, "account-05-comment-with-avatar")
 
     reader.refresh_from_db()

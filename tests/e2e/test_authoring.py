@@ -140,7 +140,7 @@ def test_write_preview_cover_schedule_then_published(live_server, new_page, shoo
     expect(draft.locator(".preview-banner")).to_contain_text("Programmé pour le")
     cover = draft.locator(".post-cover img")
     expect(cover).to_have_attribute("alt", "La façade d’une agence bancaire sous un ciel bleu")
-    assert cover.evaluate("img => img.complete && img.naturalWidth") > 0
+    draft.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=cover.element_handle())  # loaded
     assert cover.evaluate("img => img.currentSrc").endswith(".webp")
     shoot(draft, "45-draft-as-staff")
 
@@ -165,5 +165,5 @@ def test_write_preview_cover_schedule_then_published(live_server, new_page, shoo
     cover = reader.locator(".post-cover img")
     expect(cover).to_have_attribute("width", "960")
     assert cover.get_attribute("loading") is None  # the post page's cover is not lazy
-    assert cover.evaluate("img => img.complete && img.naturalWidth") > 0
+    reader.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=cover.element_handle())  # loaded
     shoot(reader, "48-post-published-with-cover")
