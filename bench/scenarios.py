@@ -12,6 +12,7 @@ Each Measurement also carries the SQL queries per request (the X-Queries header 
 bench/middleware.py, sampled straight at gunicorn) and how nginx's micro-cache answered.
 """
 
+import gzip
 import re
 import statistics
 import time
@@ -52,6 +53,7 @@ class Measurement:
     queries: str = "—"
     cache_hits: str = "—"
     notes: list[str] = field(default_factory=list)
+    gzipped_bytes: int = 0  # one sampled page, compressed as nginx sends it (gzip_comp_level 4); 0: not sampled
 
 
 def csrf_field(html: str) -> str:
@@ -163,7 +165,8 @@ class LoadScenarios:
         else:
             queries, notes = queries
         notes += _load_notes(load, duration)
-        measurement = Measurement(key, scenario, via, connections, load, queries, hits, notes)
+        weight = self.gzipped_bytes(path, cookies) if via == "gunicorn" and script is None else 0
+        measurement = Measurement(key, scenario, via, connections, load, queries, hits, notes, weight)
         self.measurements.append(measurement)
         log(
             f"  {load.requests_per_s:,.1f} req/s, p50 {load.p50_ms:.2f} ms, p99 {load.p99_ms:.2f} ms, "
@@ -189,6 +192,11 @@ class LoadScenarios:
         return ", ".join(
             f"{status} {100 * n / len(statuses):.0f} %" for status, n in counts if n / len(statuses) >= 0.01
         )
+
+    def gzipped_bytes(self, path: str, cookies=None) -> int:
+        """The page at `path`, gzipped as nginx compresses it for readers (the site file's gzip_comp_level 4)."""
+        response = fetch(self.stack.gunicorn_port, path, cookies=cookies, timeout=SAMPLE_TIMEOUT)
+        return len(gzip.compress(response.body.encode(), compresslevel=4)) if response.status == 200 else 0
 
     def sample_queries(self, path: str, *, cookies=None, expect=200) -> tuple[str, list[str]]:
         """Median X-Queries of a few plain requests straight to gunicorn, and what looked wrong.

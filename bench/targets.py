@@ -15,6 +15,7 @@ TARGET_DIRECT_X_CACHE_PAGE = 1.0
 TARGET_DIRECT_X_FLOOR = 25
 TARGET_LOGGED_IN_X_FLOOR = 5
 TARGET_COMMENT_P99_MS = 100
+TARGET_WEIGHT_X_FLOOR = 1.2  # the post page's gzipped bytes over the plain page's (the floor) for the same content
 PACED_DELIVERED = 0.75  # the paced run counts only if it delivered this share of its 1 POST/s per commenter
 
 
@@ -47,6 +48,7 @@ def targets(measurements: list[Measurement]) -> list[Target]:
             "the floor",
         ),  # fmt: skip
         comment_submission(paced=found["comment-paced"], flat=found["comment"]),
+        page_weight(anonymous=direct, reader=found["reader-gunicorn"], floor=floor),
     ]
 
 
@@ -90,4 +92,18 @@ def comment_submission(*, paced: Measurement, flat: Measurement) -> Target:
         _clean(paced)
         and paced.load.requests_per_s >= PACED_DELIVERED * COMMENTERS
         and paced.load.p99_ms < TARGET_COMMENT_P99_MS,
+    )
+
+
+def page_weight(*, anonymous: Measurement, reader: Measurement, floor: Measurement) -> Target:
+    """The post page, gzipped, for an anonymous visitor and for a logged-in reader, against the plain page."""
+    plain = floor.gzipped_bytes
+    return Target(
+        f"post page gzipped ≤ {TARGET_WEIGHT_X_FLOOR:g}× the plain page of the same content (the floor's)",
+        f"anonymous {anonymous.gzipped_bytes:,} bytes ({_over(anonymous.gzipped_bytes, plain):.2f}×), logged-in "
+        f"{reader.gzipped_bytes:,} ({_over(reader.gzipped_bytes, plain):.2f}×), plain {plain:,}",
+        bool(plain)
+        and bool(anonymous.gzipped_bytes)
+        and bool(reader.gzipped_bytes)
+        and max(anonymous.gzipped_bytes, reader.gzipped_bytes) <= TARGET_WEIGHT_X_FLOOR * plain,
     )

@@ -11,20 +11,21 @@ from bench.targets import targets
 from bench.wrk import WrkResult
 
 
-def row(key, rps, p99, *, errors=0, connections=32, via="nginx"):
-    return Measurement(key, key, via, connections, WrkResult(rps, p99 / 2, p99, int(rps * 10), errors, ""))
+def row(key, rps, p99, *, errors=0, connections=32, via="nginx", gzipped=0):
+    load = WrkResult(rps, p99 / 2, p99, int(rps * 10), errors, "")
+    return Measurement(key, key, via, connections, load, gzipped_bytes=gzipped)
 
 
 def verdict(**changes) -> list[bool]:
     rows = {
         "ceiling": row("ceiling", 16_000, 6),
         "ceiling-tls": row("ceiling-tls", 8_000, 8, via="nginx TLS"),
-        "floor": row("floor", 120, 300, via="gunicorn"),
+        "floor": row("floor", 120, 300, via="gunicorn", gzipped=13_000),
         "cache-page": row("cache-page", 2_900, 20, via="gunicorn"),
         "post-nginx": row("post-nginx", 12_000, 7),
         "post-nginx-tls": row("post-nginx-tls", 6_000, 9, via="nginx TLS"),
-        "post-gunicorn": row("post-gunicorn", 3_100, 20, via="gunicorn"),
-        "reader-gunicorn": row("reader-gunicorn", 700, 100, via="gunicorn"),
+        "post-gunicorn": row("post-gunicorn", 3_100, 20, via="gunicorn", gzipped=14_000),
+        "reader-gunicorn": row("reader-gunicorn", 700, 100, via="gunicorn", gzipped=15_500),
         "comment": row("comment", 95, 420, connections=20),
         "comment-paced": row("comment-paced", 19.5, 45, connections=20),
     }
@@ -34,7 +35,7 @@ def verdict(**changes) -> list[bool]:
 
 class TestTargets:
     def test_a_run_that_meets_every_target(self):
-        assert verdict() == [True] * 6
+        assert verdict() == [True] * 7
 
     @pytest.mark.parametrize(
         ("changes", "missed"),
@@ -45,9 +46,12 @@ class TestTargets:
             ({"ceiling-tls": row("ceiling-tls", 9_000, 8, via="nginx TLS")}, 1),  # judged against the TLS file
             ({"post-nginx-tls": row("post-nginx-tls", 6_000, 9, errors=2, via="nginx TLS")}, 1),
             ({"cache-page": row("cache-page", 3_200, 20, via="gunicorn")}, 2),  # 0.97× cache_page
-            ({"floor": row("floor", 125, 300, via="gunicorn")}, 3),  # 24.8× the floor
-            ({"reader-gunicorn": row("reader-gunicorn", 590, 100, via="gunicorn")}, 4),  # 4.9× the floor
-            ({"reader-gunicorn": row("reader-gunicorn", 700, 100, errors=3, via="gunicorn")}, 4),  # errors
+            ({"floor": row("floor", 125, 300, via="gunicorn", gzipped=13_000)}, 3),  # 24.8× the floor
+            ({"reader-gunicorn": row("reader-gunicorn", 590, 100, via="gunicorn", gzipped=15_500)}, 4),  # 4.9×
+            ({"reader-gunicorn": row("reader-gunicorn", 700, 100, errors=3, via="gunicorn", gzipped=15_500)}, 4),
+            ({"reader-gunicorn": row("reader-gunicorn", 700, 100, via="gunicorn", gzipped=15_700)}, 6),  # 1.21×
+            ({"post-gunicorn": row("post-gunicorn", 3_100, 20, via="gunicorn", gzipped=15_700)}, 6),  # 1.21×
+            ({"floor": row("floor", 120, 300, via="gunicorn")}, 6),  # the plain page not sampled
             ({"comment-paced": row("comment-paced", 19.5, 130, connections=20)}, 5),  # p99 over 100 ms
             ({"comment-paced": row("comment-paced", 12, 45, connections=20)}, 5),  # the pace was not delivered
             ({"comment-paced": row("comment-paced", 19.5, 45, errors=1, connections=20)}, 5),
@@ -58,8 +62,19 @@ class TestTargets:
         assert results[missed] is False
         assert results.count(False) == 1
 
+    def test_the_page_weight_is_given_in_bytes_and_times_the_plain_page(self):
+        from bench.targets import page_weight
+
+        target = page_weight(
+            anonymous=row("post-gunicorn", 1, 1, gzipped=14_000),
+            reader=row("reader-gunicorn", 1, 1, gzipped=15_500),
+            floor=row("floor", 1, 1, gzipped=13_000),
+        )
+        assert target.measured == "anonymous 14,000 bytes (1.08×), logged-in 15,500 (1.19×), plain 13,000"
+        assert target.met
+
     def test_a_floor_that_completed_nothing_misses_its_targets(self):
-        results = verdict(floor=row("floor", 0, 0, via="gunicorn"))
+        results = verdict(floor=row("floor", 0, 0, via="gunicorn", gzipped=13_000))
         assert results[3] is False and results[4] is False
 
     def test_the_flat_out_run_is_reported_with_its_queue_not_judged(self):
