@@ -165,7 +165,7 @@ class LoadScenarios:
         else:
             queries, notes = queries
         notes += _load_notes(load, duration)
-        weight = self.gzipped_bytes(path, cookies) if via == "gunicorn" and script is None else 0
+        weight = self.gzipped_bytes(path, cookies, via=via, script=script)
         measurement = Measurement(key, scenario, via, connections, load, queries, hits, notes, weight)
         self.measurements.append(measurement)
         log(
@@ -193,8 +193,11 @@ class LoadScenarios:
             f"{status} {100 * n / len(statuses):.0f} %" for status, n in counts if n / len(statuses) >= 0.01
         )
 
-    def gzipped_bytes(self, path: str, cookies=None) -> int:
-        """The page at `path`, gzipped as nginx compresses it for readers (the site file's gzip_comp_level 4)."""
+    def gzipped_bytes(self, path: str, cookies=None, *, via: str, script=None) -> int:
+        """The page at `path`, gzipped as nginx compresses it for readers (the site file's gzip_comp_level 4);
+        0 for what is not a page of gunicorn's fetched by GET (nginx's rows, the POSTs of a wrk script)."""
+        if via != "gunicorn" or script is not None:
+            return 0
         response = fetch(self.stack.gunicorn_port, path, cookies=cookies, timeout=SAMPLE_TIMEOUT)
         return len(gzip.compress(response.body.encode(), compresslevel=4)) if response.status == 200 else 0
 
