@@ -38,23 +38,26 @@ def cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def fetch(port: int, path: str, *, method="GET", cookies=None, form=None, timeout=30, tls=False) -> Response:
-    """One request to 127.0.0.1:`port`; over TLS with `tls` (the bench's throwaway certificate: not verified)."""
+def fetch(
+    port: int, path: str, *, method="GET", cookies=None, form=None, headers=None, timeout=30, tls=False
+) -> Response:
+    """One request to 127.0.0.1:`port`, with `headers` besides the usual ones; over TLS with `tls` (the bench's
+    throwaway certificate: not verified). A form's list values are sent as repeated fields."""
     if tls:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
         conn = http.client.HTTPSConnection(HOST, port, timeout=timeout, context=context)
     else:
         conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    headers = {"Host": HOST, "User-Agent": "causerie-bench"}
+    sent = {"Host": HOST, "User-Agent": "causerie-bench", **(headers or {})}
     if cookies:
-        headers["Cookie"] = cookie_header(cookies)
+        sent["Cookie"] = cookie_header(cookies)
     body = None
     if form is not None:
-        body = urllib.parse.urlencode(form)
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = urllib.parse.urlencode(form, doseq=True)
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
     try:
-        conn.request(method, path, body=body, headers=headers)
+        conn.request(method, path, body=body, headers=sent)
         raw = conn.getresponse()
         return Response(raw.status, raw.getheaders(), raw.read().decode("utf-8", "replace"))
     finally:

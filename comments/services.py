@@ -7,7 +7,7 @@ the hot path, goes in with the comment's own transaction when the tasks are rows
 the database: see `_queue_in_transaction`). What they read about an author or the
 site's lists comes from `comments.selectors`.
 
-Why not split: some 580 lines, and the module is the list of everything that can happen to a
+Why not split: some 590 lines, and the module is the list of everything that can happen to a
 comment (submit, edit, delete, report, approve, reject, spam, a decision undone, a moderator's
 reply from the desk, featured among the editors' picks) with the few steps they share
 (`_decide`, `_comment_published`, `post_refresh_comments`): one file to read to know them all.

@@ -40,7 +40,25 @@ DB_NAME = "causerie_proof"
 REDIS_DB = 13
 PASSWORD = "preuve-motdepasse-42"  # noqa: S105 (throwaway accounts on a throwaway database)
 
-SEED = """
+# The readers and their sessions, made for a proof's seed (`SEED` here, proof/scale's own): formatted with
+# `readers`, `password` and `domain`; prints the post and the sessions after "SEED" for the stack to read.
+SEED_READERS = """
+sessions = {{}}
+for n in range({readers}):
+    user = User.objects.create_user(f"lecteur{{n}}@{domain}", "{password}", display_name=f"Lecteur {{n}}",
+                                    date_joined=timezone.now() - timedelta(days=30))
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions[user.email] = store.session_key
+print("SEED" + json.dumps({{"post": post.pk, "path": post.get_absolute_url(), "sessions": sessions}}))
+"""
+
+SEED = (
+    """
 import json, sys
 from datetime import timedelta
 from allauth.account.models import EmailAddress
@@ -53,19 +71,9 @@ readers = int(sys.argv[-1]) if sys.argv[-1].isdigit() else {readers}
 author = User.objects.create_user("auteur@proof.localhost", "{password}", display_name="Autrice")
 post = Post.objects.create(title="Billet de preuve", slug="preuve", author=author, body="Un billet.",
                            status="published", published_at=timezone.now() - timedelta(days=1))
-sessions = {{}}
-for n in range({readers}):
-    user = User.objects.create_user(f"lecteur{{n}}@proof.localhost", "{password}", display_name=f"Lecteur {{n}}",
-                                    date_joined=timezone.now() - timedelta(days=30))
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    sessions[user.email] = store.session_key
-print("SEED" + json.dumps({{"post": post.pk, "path": post.get_absolute_url(), "sessions": sessions}}))
 """
+    + SEED_READERS
+)
 
 
 def log(message: str) -> None:
@@ -132,7 +140,7 @@ class ProofStack:
         log(f"migrate and collectstatic into {DB_NAME}")
         self.manage("migrate", "--noinput", timeout=600)
         self.manage("collectstatic", "--noinput", timeout=600)
-        code = SEED.format(readers=self.readers, password=PASSWORD)
+        code = SEED.format(readers=self.readers, password=PASSWORD, domain="proof.localhost")
         out = self.manage("shell", "-c", code, timeout=600)
         seed = json.loads(out.split("SEED", 1)[1])
         self.post_id, self.post_path, self.sessions = seed["post"], seed["path"], seed["sessions"]

@@ -1,28 +1,10 @@
-"""HTTP for the scale proof: bench.client's requests, with headers, and a reader who keeps their cookies."""
+"""HTTP for the scale proof: bench.client's requests, and a reader who keeps their cookies."""
 
-import http.client
 import re
-import urllib.parse
 from dataclasses import dataclass, field
 
-from bench.client import HOST, Response, cookie_header
-
-
-def request(port: int, path: str, *, method="GET", cookies=None, form=None, headers=None, timeout=30) -> Response:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    sent = {"Host": HOST, "User-Agent": "causerie-proof-scale", **(headers or {})}
-    if cookies:
-        sent["Cookie"] = cookie_header(cookies)
-    body = None
-    if form is not None:
-        body = urllib.parse.urlencode(form, doseq=True)
-        sent["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        conn.request(method, path, body=body, headers=sent)
-        raw = conn.getresponse()
-        return Response(raw.status, raw.getheaders(), raw.read().decode("utf-8", "replace"))
-    finally:
-        conn.close()
+from bench.client import Response
+from bench.client import fetch as request  # the proof's requests are the bench's, with headers of their own
 
 
 def csrf_token(html: str) -> str | None:

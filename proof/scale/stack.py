@@ -40,6 +40,7 @@ from bench.stack import (
     wait_for,
 )
 from proof.scale import nginx, postgres
+from proof.stack import SEED_READERS
 
 DB_NAME = "causerie_scale_proof"
 PORTS = range(18000, 19000)
@@ -58,7 +59,8 @@ SETTINGS = {
     "DATABASE_REPLICA_CHECK_SECONDS": "1",
 }
 
-SEED = """
+SEED = (
+    """
 import json
 from datetime import timedelta
 from allauth.account.models import EmailAddress
@@ -76,19 +78,9 @@ moderator = User.objects.create_user("{moderator}", "{password}", display_name="
                                      date_joined=old)
 moderator.groups.add(moderators_group())
 EmailAddress.objects.create(user=moderator, email=moderator.email, primary=True, verified=True)
-sessions = {{}}
-for n in range({readers}):
-    user = User.objects.create_user(f"lecteur{{n}}@scale.localhost", "{password}", display_name=f"Lecteur {{n}}",
-                                    date_joined=old)
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    sessions[user.email] = store.session_key
-print("SEED" + json.dumps({{"post": post.pk, "path": post.get_absolute_url(), "sessions": sessions}}))
 """
+    + SEED_READERS
+)
 
 
 def log(message: str) -> None:
@@ -212,7 +204,7 @@ class ScaleStack:
         return redis.Redis(host=HOST, port=self.redis_port, socket_timeout=2)
 
     def seed(self) -> None:
-        code = SEED.format(readers=self.readers, password=PASSWORD, moderator=MODERATOR)
+        code = SEED.format(readers=self.readers, password=PASSWORD, moderator=MODERATOR, domain="scale.localhost")
         out = manage("shell", "-c", code, env=self.env, timeout=600)
         seed = json.loads(out.split("SEED", 1)[1])
         self.post_id, self.post_path, self.sessions = seed["post"], seed["path"], seed["sessions"]
