@@ -12,16 +12,20 @@ wsgi_app = "config.wsgi:application"
 # nginx in front talks to this address (a local port, or unix:/run/causerie/gunicorn.sock).
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 
-# Processes, one request at a time each: a request here is CPU work (templates, the ORM) with
-# sub-millisecond waits for PostgreSQL and Redis, and threads of one process share its GIL, so
-# two requests in one process each took twice as long and more (GIL hand-offs every 5 ms): at
-# 4 threads a process, `make bench` measured comment submissions paced at 20 a second with a
-# p99 of 74–170 ms; at 1, 41 ms. nginx buffers slow clients, so a process is never held by one.
-# gthread rather than sync for the keep-alive connections nginx's upstream reuses. Each thread
-# holds its own database connection (CONN_MAX_AGE), so PostgreSQL must accept workers × threads
-# connections per app server, plus the task worker's.
+# Processes, one request at a time each, with the sync worker: a request here is CPU work (templates,
+# the ORM) with sub-millisecond waits for PostgreSQL and Redis, and threads of one process share its
+# GIL, so two requests in one process each took twice as long and more (at 4 threads a process,
+# comment submissions paced at 20 a second had a p99 of 74–170 ms; at 1, 41 ms). Sync, not gthread
+# at one thread: a gthread worker accepts connections while its thread is busy and keeps each
+# kept-alive connection to itself, so requests queue in one process while others sit idle —
+# `make bench` saw all 32 of wrk's connections taken by one of five workers (957 pages/s on one
+# core) and its figures swing twofold from run to run. A sync worker accepts only when it is free
+# and closes the connection after each answer: the kernel's queue hands the next request to
+# whichever process is idle. nginx buffers slow clients, so a process is never held by one.
+# GUNICORN_THREADS above 1 turns gunicorn to the gthread worker (gunicorn's own rule); each thread
+# then holds its own database connection (CONN_MAX_AGE).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
+worker_class = "sync"
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # Off, so that each process opens its own database connections after the fork
@@ -31,7 +35,6 @@ preload_app = False
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a request stuck this long gets its worker restarted
 graceful_timeout = 30  # on restart, time for requests in flight to finish
-keepalive = 5  # seconds; nginx's upstream keepalive reuses the connections
 # Recycle each process now and then, staggered by the jitter: rarely, as a restart costs a Django
 # start-up and cold connections and caches (at 2,000, a busy server restarted a worker every minute).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))

@@ -1,5 +1,6 @@
 """config/gunicorn.conf.py: its values, and a real gunicorn serving /healthz with it."""
 
+import http.client
 import json
 import os
 import runpy
@@ -29,7 +30,8 @@ class TestConfig:
         assert conf["wsgi_app"] == "config.wsgi:application"
         assert conf["bind"] == ["127.0.0.1:8000"]
         assert conf["workers"] == 2 * os.cpu_count() + 1
-        assert (conf["worker_class"], conf["threads"]) == ("gthread", 1)
+        assert (conf["worker_class"], conf["threads"]) == ("sync", 1)  # one request at a time, no kept connection
+        assert "keepalive" not in conf
         assert conf["preload_app"] is False  # each worker opens its own database connections
         assert conf["timeout"] == 30
         assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
@@ -53,6 +55,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def kept_alive(port: int) -> str:
+    """The Connection header of an answer to an HTTP/1.1 request asking to keep the connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/healthz", headers={"Connection": "keep-alive"})
+        response = connection.getresponse()
+        response.read()
+        return (response.getheader("Connection") or "").lower()
+    finally:
+        connection.close()
+
+
 def test_gunicorn_serves_healthz_with_this_config(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "GUNICORN_"))}
@@ -73,6 +87,7 @@ def test_gunicorn_serves_healthz_with_this_config(tmp_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
                     status, headers, body = response.status, response.headers, json.load(response)
+                kept = kept_alive(port)
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):  # TimeoutError: a slow first answer
                 assert server.poll() is None, log.read_text()
@@ -83,5 +98,7 @@ def test_gunicorn_serves_healthz_with_this_config(tmp_path):
         server.wait(timeout=30)
     assert (status, body) == (200, {"database": "ok", "cache": "ok"})
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
-    assert "Using worker: gthread" in log.read_text()
+    assert "Using worker: sync" in log.read_text()
+    # A worker holds no connection between requests: the next one goes to whichever process is free.
+    assert kept == "close"
     assert '"GET /healthz HTTP/1.1" 200' in log.read_text()
