@@ -8,10 +8,13 @@ What is cached, for whom, keyed on what
             production) for BLOG_PAGE_CACHE_SECONDS (0: off). Key: the page's *state* — what the
             view says it shows (`page_state()`), the full path, the language, settings.RELEASE —
             hashed; the same hash is the page's weak ETag.
-    front   That same answer with its ETag and Last-Modified, in each process's memory
-            (BLOG_PAGE_FRONT_CACHE) for BLOG_PAGE_FRONT_SECONDS (0: off, as under DEBUG), served
-            before any query to the next anonymous visitor. Key: the full path, the language and
-            RELEASE — not the state, which would take a query to know.
+    front   That same answer, its headers as the middleware inside `FrontEntryMiddleware` left them
+            (ETag, Last-Modified, Vary, Content-Language…), in each process's memory unpickled
+            (BLOG_PAGE_FRONT_CACHE) for BLOG_PAGE_FRONT_SECONDS (0: off, as under DEBUG), served by
+            that middleware to the next visitor with neither a session nor a messages cookie —
+            before the session, the user, the URL resolver and any query. Key: the full path, the
+            language the address says (every reading page is under config/urls.py's i18n_patterns)
+            and RELEASE — not the state, which would take a query to know.
     frame   A logged-in reader's page without what is theirs: rendered with an anonymous user,
             a CSP nonce placeholder and, where each of the view's `personal_parts` goes, a hole
             ``<!--personal:NAME-->``; in each process's memory (BLOG_PAGE_FRAME_CACHE, unpickled)
@@ -55,6 +58,7 @@ from django import template
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
@@ -87,8 +91,19 @@ def _page_state(view_state: str, request) -> str:
     return _digest(view_state, request.get_full_path(), translation.get_language(), settings.RELEASE)
 
 
-def _front_key(request) -> str:
-    return f"front:{_digest(request.get_full_path(), translation.get_language(), settings.RELEASE)}"
+def _front_key(request) -> str | None:
+    """The front entry's key for this request, or None when it may have none: a GET or HEAD from a visitor
+    with neither a session cookie (logged in, or who might be) nor a messages cookie (something to read)."""
+    if not settings.BLOG_PAGE_FRONT_SECONDS or request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        return None
+    return f"front:{_digest(request.get_full_path(), _address_language(request), settings.RELEASE)}"
+
+
+def _address_language(request) -> str:
+    """The language a reading page's address says: its prefix, or none for the default (config/urls.py)."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _page_key(state: str) -> str:
@@ -193,16 +208,72 @@ def _public(response, etag, timestamp):
     return response
 
 
+def _visitor_nonce(request) -> bytes:
+    """This request's CSP nonce, made now if nothing asked for it yet (a LazyNonce is falsy until then)."""
+    nonce = get_nonce(request)
+    return b"" if nonce is None else str(nonce).encode()
+
+
 def _for_visitor(request, response):
     """Put the visitor's own CSP nonce in place of the placeholder (on the bytes: no decoding of the page)."""
     placeholder = NONCE_PLACEHOLDER.encode()
     if placeholder in response.content:
-        response.content = response.content.replace(placeholder, str(get_nonce(request) or "").encode())
+        response.content = response.content.replace(placeholder, _visitor_nonce(request))
     return response
 
 
 def _front_cache():
     return caches[settings.BLOG_PAGE_FRONT_CACHE]
+
+
+# The front entry -----------------------------------------------------------------
+
+# What a 304 from the front entry carries (as Django's own conditional answers do).
+_NOT_MODIFIED_HEADERS = frozenset({"cache-control", "etag", "expires", "last-modified", "vary"})
+
+
+def _offer_front(request, response, etag, timestamp, html: bytes):
+    """Mark `response` as this URL's front entry, if the request may have one: `FrontEntryMiddleware`
+    keeps it on the way out, with the headers the middleware inside it adds."""
+    if _front_key(request) is not None:
+        response.front_entry = (etag, timestamp, tuple(html.split(NONCE_PLACEHOLDER.encode())))
+    return response
+
+
+def front_answer(request):
+    """This URL's front entry for this visitor, as a response, or None (`FrontEntryMiddleware`)."""
+    key = _front_key(request)
+    if key is None:
+        return None
+    request.get_host()  # a Host outside ALLOWED_HOSTS is refused here as inside (400)
+    entry = _front_cache().get(key)
+    if entry is None:
+        return None
+    etag, timestamp, parts, headers = entry
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is not None:
+        headers = [(name, value) for name, value in headers if name.lower() in _NOT_MODIFIED_HEADERS]
+    else:
+        # The visitor's own CSP nonce where the page has one (the CSP middleware puts it in the header).
+        nonce = _visitor_nonce(request) if len(parts) > 1 else b""
+        response = HttpResponse(nonce.join(parts))
+        response.headers["Content-Length"] = str(len(response.content))
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def keep_front(request, response) -> None:
+    """Keep `response` as this URL's front entry if the page cache offered it and nothing inside made it personal."""
+    offered = getattr(response, "front_entry", None)
+    key = _front_key(request) if offered else None
+    if key is None or response.status_code != 200 or response.cookies:
+        return
+    if "public" not in response.get("Cache-Control", "") or translation.get_language() != _address_language(request):
+        return
+    etag, timestamp, parts = offered
+    headers = tuple((n, v) for n, v in response.headers.items() if n.lower() not in ("content-length", "set-cookie"))
+    _front_cache().set(key, (etag, timestamp, parts, headers), settings.BLOG_PAGE_FRONT_SECONDS)
 
 
 class PageCacheMixin:
@@ -236,26 +307,6 @@ class PageCacheMixin:
 
     def _cacheable_query(self) -> bool:
         return bool(self.cacheable_query.fullmatch(self.request.META.get("QUERY_STRING", "")))
-
-    def _front_entry_key(self):
-        """The front entry's key for this request, or None when it may have none."""
-        request = self.request
-        if not settings.BLOG_PAGE_FRONT_SECONDS or request.method not in ("GET", "HEAD"):
-            return None
-        if not self._cacheable_query() or request.user.is_authenticated or len(get_messages(request)):
-            return None
-        return _front_key(request)
-
-    def dispatch(self, request, *args, **kwargs):
-        # The front entry: this URL's last public answer, served before any query.
-        front = self._front_entry_key()
-        if front is not None:
-            entry = _front_cache().get(front)
-            if entry is not None:
-                etag, timestamp, html = entry
-                response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-                return _public(response or _for_visitor(request, HttpResponse(html)), etag, timestamp)
-        return super().dispatch(request, *args, **kwargs)
 
     def serve(self):
         request = self.request
@@ -315,15 +366,12 @@ class PageCacheMixin:
     def _anonymous_page(self, state, etag=None, timestamp=None):
         request = self.request
         timeout = settings.BLOG_PAGE_CACHE_SECONDS
-        front = self._front_entry_key()
         key = None
         if timeout and self._cacheable_query():
             key = _page_key(state)
             html = cache.get(key)  # bytes, as the response holds them
             if html is not None:
-                if front:
-                    _front_cache().set(front, (etag, timestamp, html), settings.BLOG_PAGE_FRONT_SECONDS)
-                return _for_visitor(request, HttpResponse(html))
+                return _offer_front(request, _for_visitor(request, HttpResponse(html)), etag, timestamp, html)
         token_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         response = self.render_page(csp_nonce=NONCE_PLACEHOLDER)
         response.render()
@@ -331,6 +379,5 @@ class PageCacheMixin:
         personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_used or get_nonce(request)
         if key and response.status_code == 200 and not response.cookies and not personal:
             cache.set(key, response.content, timeout)
-            if front:
-                _front_cache().set(front, (etag, timestamp, response.content), settings.BLOG_PAGE_FRONT_SECONDS)
+            return _offer_front(request, _for_visitor(request, response), etag, timestamp, response.content)
         return _for_visitor(request, response)

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "caching.middleware.FrontEntryMiddleware",  # an anonymous page's last answer, before the session (caching/pages.py)
     "config.middleware.DatabaseUnavailableMiddleware",  # inside the header middleware: its 503 gets them too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -193,7 +194,7 @@ CACHES = {
     ),
     # Each process keeps its front entries in its own memory: no round trip to Redis for them.
     "pages-front": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "caching.backends.ProcessMemoryCache",  # unpickled: bytes and tuples, never modified
         "LOCATION": "pages-front",
         "OPTIONS": {"MAX_ENTRIES": 200},  # a post page is ~140 KiB: at most ~30 MB a process
     },
