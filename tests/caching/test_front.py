@@ -119,4 +119,3 @@ def test_head_is_answered_from_it(page, django_assert_num_queries):
     with django_assert_num_queries(0):
         head = Client().head(url)
     assert head.status_code == 200 and head["ETag"] == first["ETag"]
-
