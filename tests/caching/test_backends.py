@@ -1,9 +1,13 @@
-"""caching.backends.ProcessMemoryCache: a process's own memory for values that never change once stored."""
+"""caching.backends: ProcessMemoryCache, a process's own memory for values that never change once stored, and the
+Redis client DegradableRedisCache reuses."""
+
+import os
+import uuid
 
 import pytest
 from django.core.cache import caches
 
-from caching.backends import ProcessMemoryCache
+from caching.backends import DegradableRedisCache, ProcessMemoryCache
 
 
 @pytest.fixture
@@ -65,3 +69,33 @@ class TestProcessMemoryCacheShared:
         assert memory.touch("long", timeout=None) and not memory.touch("short")
         assert not memory.has_key("short")
         assert [value for _key, value in memory.items()] == [2]
+
+
+class TestDegradableRedisCacheClients:
+    """One `redis.Redis` per connection pool, not one per operation (caching.backends._ReusedClients)."""
+
+    @pytest.fixture
+    def redis_cache(self):
+        cache = DegradableRedisCache(
+            os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12"),
+            {"KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"},
+        )
+        try:
+            cache.set("ping", 1)
+        except Exception:  # noqa: BLE001 — DegradableRedisCache skips writes without a server; `add` raises
+            pytest.skip("no Redis server")
+        if cache.get("ping") != 1:
+            pytest.skip("no Redis server")
+        yield cache
+        cache.clear()
+
+    def test_operations_share_one_client_and_still_work(self, redis_cache):
+        client = redis_cache._cache.get_client(write=True)
+        redis_cache.set("session", {"user": 7}, 30)
+        assert redis_cache.get("session") == {"user": 7}
+        assert redis_cache.add("n", 1) is True and redis_cache.incr("n") == 2
+        assert redis_cache._cache.get_client() is client and redis_cache._cache.get_client(write=True) is client
+
+    def test_a_dead_server_still_reads_as_a_miss(self):
+        dead = DegradableRedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+        assert dead.get("clé", "défaut") == "défaut" and dead.get("clé", "défaut") == "défaut"
