@@ -170,7 +170,9 @@ class PostDetailView(PublishedPostMixin, CachedPageMixin, DetailView):
 
     def get_object(self, queryset=None):
         # One query in SQL (Post.objects.published_at_slug: the same rule as get_queryset's, quicker to ask for).
-        post = next(iter(Post.objects.published_at_slug(self.kwargs["slug"], kind=self.kind)), None)
+        user = self.request.user
+        reader = user.pk if user.is_authenticated else None  # what the page asks about them, in the same query
+        post = next(iter(Post.objects.published_at_slug(self.kwargs["slug"], kind=self.kind, reader=reader)), None)
         if post is None:
             raise Http404
         return post

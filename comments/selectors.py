@@ -185,3 +185,16 @@ def waiting_on_post(post, moderator) -> list[Comment]:
         return []
     waiting = Comment.objects.pending().filter(post=post, removed_at__isnull=True).exclude(author=moderator)
     return list(waiting.select_related("author").order_by("created_at"))
+
+
+def own_rows_exist_sql(reader: int) -> tuple[str, list]:
+    """Whether `reader` has any of `Comment.objects.own_rows_on`'s rows on the post of the enclosing query
+    (its table's id): an SQL expression and its parameters, for blog.models.READER_COLUMNS (comments/apps.py)."""
+    comments, reports = Comment._meta.db_table, Report._meta.db_table
+    post = f'"{Comment._meta.get_field("post").related_model._meta.db_table}".id'
+    pending = f"SELECT 1 FROM {comments} WHERE {comments}.post_id = {post} AND status = %s AND author_id = %s"  # noqa: S608 — table names from the models
+    reported = (
+        f"SELECT 1 FROM {reports} JOIN {comments} ON {comments}.id = {reports}.comment_id "  # noqa: S608 — table names from the models
+        f"WHERE {reports}.reporter_id = %s AND {comments}.post_id = {post}"
+    )
+    return f"EXISTS ({pending}) OR EXISTS ({reported})", [Comment.Status.PENDING, reader, reader]

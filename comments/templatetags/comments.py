@@ -148,7 +148,10 @@ def _actions(pk, *, published, can_reply=False, mine=False, editable=False, repo
 
 
 def _own_rows(post, user):
-    """The reader's pending comments on the post, and the ids of its comments they reported: one query."""
+    """The reader's pending comments on the post, and the ids of its comments they reported: one query, none when
+    the post was read for this reader and says they have none (blog.models.READER_COLUMNS, comments/apps.py)."""
+    if getattr(post, "read_for", None) == user.pk and not getattr(post, "reader_has_own_rows", True):
+        return [], set()
     rows = list(Comment.objects.own_rows_on(post, user))
     me = user.pk
     return [c for c in rows if c.author_id == me], {c.pk for c in rows if c.author_id != me}

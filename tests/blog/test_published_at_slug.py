@@ -1,12 +1,16 @@
-"""Post.objects.published_at_slug, the post page's lookup in SQL, gives what published() and published_pages() give."""
+"""Post.objects.published_at_slug, the post page's lookup in SQL, gives what published() and published_pages() give,
+and, for a logged-in reader, whether they have rows of their own on the post."""
 
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Post
-from tests.factories import PostFactory
+from comments.models import Comment, Report
+from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +44,57 @@ class TestSameRuleAsTheQuerySet:
         assert client.get("/pages/un-billet/").status_code == 404
         assert client.get("/billets/brouillon/").status_code == 404
         assert client.get("/billets/nulle-part/").status_code == 404
+
+
+class TestWhatItSaysOfTheReader:
+    """With `reader=`, the lookup also says whether that reader has rows of their own on the post (comments/apps.py
+    registers the column): the comment section then skips its query for the usual reader."""
+
+    def test_own_pending_comment_or_report_and_nothing_else(self, post, reader):
+        other = UserFactory()
+        cases = [
+            ("rien", lambda: None, False),
+            ("un avis publié", lambda: CommentFactory(post=post, author=reader, status=Comment.Status.APPROVED), False),
+            ("un avis refusé", lambda: CommentFactory(post=post, author=reader, status=Comment.Status.REJECTED), False),
+            ("l'avis en attente d'un autre", lambda: CommentFactory(post=post, author=other), False),
+            (
+                "un avis en attente ailleurs",
+                lambda: CommentFactory(post=PostFactory(slug="ailleurs"), author=reader),
+                False,
+            ),
+            ("un signalement", lambda: Report.objects.create(comment=CommentFactory(post=post), reporter=reader), True),
+            ("un avis en attente", lambda: CommentFactory(post=post, author=reader), True),
+        ]
+        seen = {}
+        for label, make, _ in cases:
+            Comment.objects.all().delete()
+            make()
+            (found,) = Post.objects.published_at_slug(post.slug, kind=Post.Kind.POST, reader=reader.pk)
+            seen[label] = (bool(found.reader_has_own_rows), found.read_for)
+        assert seen == {label: (expected, reader.pk) for label, _, expected in cases}
+
+    def test_anonymous_lookup_carries_nothing(self, post):
+        (found,) = Post.objects.published_at_slug(post.slug, kind=Post.Kind.POST)
+        assert not hasattr(found, "reader_has_own_rows") and not hasattr(found, "read_for")
+
+
+class TestTheUsualReadersPage:
+    def test_asks_for_the_readers_own_rows_only_when_they_have_some(self, client, post, reader):
+        CommentFactory(post=post, status=Comment.Status.APPROVED, body="Un avis publié.")
+        client.force_login(reader)
+        client.get(post.get_absolute_url())  # caches warm
+        with CaptureQueriesContext(connection) as usual:
+            assert "Un avis publié." in client.get(post.get_absolute_url()).content.decode()
+        CommentFactory(post=post, author=reader, body="Mon avis, en attente.")
+        with CaptureQueriesContext(connection) as mine:
+            assert "Mon avis, en attente." in client.get(post.get_absolute_url()).content.decode()
+        assert not any("UNION ALL" in query["sql"] for query in usual.captured_queries)
+        assert any("UNION ALL" in query["sql"] for query in mine.captured_queries)
+
+    def test_a_post_read_for_another_reader_is_not_trusted(self, post, reader):
+        from comments.templatetags.comments import _own_rows
+
+        mine = CommentFactory(post=post, author=reader)
+        (for_someone_else,) = Post.objects.published_at_slug(post.slug, kind=Post.Kind.POST, reader=UserFactory().pk)
+        assert not for_someone_else.reader_has_own_rows
+        assert _own_rows(for_someone_else, reader) == ([mine], set())
