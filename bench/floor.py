@@ -2,9 +2,10 @@
 
 `post_floor` is the straightforward view: one query for the post with its author, one for its
 approved comments with their authors (`select_related`), a flat loop in one template
-(bench/templates/bench/floor.html, the site's `base.html` around it), no include per comment, no
-cache. `post_floor_cached` is the same view under `cache_page` in each process's own memory (the
-`bench-floor` cache of bench/settings.py): the first thing a developer tries. The benchmark
+(bench/templates/bench/floor.html, the site's `base.html` around it, a plain comment form for a
+logged-in reader), no include per comment, no cache. `post_floor_cached` is the same view under
+`cache_page` in each process's own memory (the `bench-floor` cache of bench/settings.py): the first
+thing a developer tries. The benchmark
 compares Causerie's post page with both, in the same gunicorn.
 """
 

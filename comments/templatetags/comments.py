@@ -13,10 +13,10 @@ differs between readers is therefore left out of that HTML as holes, which
 comments/_comment.html marks with ``{% thread_hole %}`` (caching/pages.py makes, fills and
 splices them):
 
-- ``actions`` in each comment's row of links: nothing for an anonymous reader;
-  « Répondre » / « Signaler » for a logged-in one (made once, with the thread); « Modifier » /
-  « Supprimer » on the reader's own comments and « Signalé » on those they reported, made for
-  each request (a reader has few of those);
+- ``actions`` where each comment's row of links goes, its paragraph included: nothing for an
+  anonymous reader (no empty paragraph); « Répondre » / « Signaler » for a logged-in one (made
+  once, with the thread); « Modifier » / « Supprimer » on the reader's own comments and « Signalé »
+  on those they reported, made for each request (a reader has few of those);
 - ``note`` at the top of each comment: « Merci ! » (or « Déjà envoyé ») on the comment its author
   has just sent, for that one page (`SENT_SESSION_KEY`, set by the view, taken here);
 - none in the « Choix de la rédaction » at the top (`_picks`): comments a moderator featured, the
@@ -132,7 +132,8 @@ def _picks(comments) -> str:
 
 
 def _actions(pk, *, published, can_reply=False, mine=False, editable=False, reported=False) -> str:
-    """The links under a comment for a logged-in reader (an anonymous one gets none)."""
+    """The row of links under a comment for a logged-in reader, its paragraph included; "" when it has none
+    (an anonymous reader gets no row: no empty paragraph a hundred times)."""
     links = []
     if can_reply:
         links.append(format_html('<a href="?reply={}#commenter">{}</a>', pk, _("Répondre")))
@@ -144,7 +145,9 @@ def _actions(pk, *, published, can_reply=False, mine=False, editable=False, repo
         links.append(format_html("<span>{}</span>", _("Signalé")))
     elif published:
         links.append(format_html('<a href="{}">{}</a>', reverse("comments:report", kwargs={"pk": pk}), _("Signaler")))
-    return mark_safe(" ".join(links))  # noqa: S308 — each part made by format_html
+    if not links:
+        return ""
+    return mark_safe(f'<p class="comment-actions">{" ".join(links)}</p>')  # noqa: S308 — each part made by format_html
 
 
 def _own_rows(post, user):

@@ -182,6 +182,18 @@ class TestAnchors:
         assert first.content.replace(b"/bench-floor-cached/", b"/bench-floor/") == floor.content
         assert "max-age=60" in second["Cache-Control"]
 
+    def test_a_logged_in_reader_gets_the_comment_form_and_an_anonymous_visitor_none(self, client):
+        # The plain page of the same content for each visitor: the page-weight target compares like with like.
+        bench_fill(posts=1, comments_per_post=3, users=2, pending=0)
+        path = f"/bench-floor/{Post.objects.get().slug}/"
+
+        anonymous = client.get(path).content.decode()
+        client.force_login(User.objects.get(email="lecteur-00001@bench.localhost"))
+        logged_in = client.get(path).content.decode()
+
+        assert "<textarea" not in anonymous and "csrfmiddlewaretoken" not in anonymous
+        assert '<textarea name="body" id="id_body">' in logged_in and 'name="csrfmiddlewaretoken"' in logged_in
+
     def test_an_unknown_slug_is_a_404(self, client):
         assert client.get("/bench-floor/nulle-part/").status_code == 404
         assert client.get("/bench-floor-cached/nulle-part/").status_code == 404

@@ -7,13 +7,18 @@ import pytest
 
 from bench.report import RunReport
 from bench.scenarios import Measurement
-from bench.targets import targets
+from bench.targets import page_weight, targets
 from bench.wrk import WrkResult
 
 
-def row(key, rps, p99, *, errors=0, connections=32, via="nginx", gzipped=0):
+def row(key, rps, p99, *, errors=0, connections=32, via="nginx", gzipped=0, plain=0):
     load = WrkResult(rps, p99 / 2, p99, int(rps * 10), errors, "")
-    return Measurement(key, key, via, connections, load, gzipped_bytes=gzipped)
+    return Measurement(key, key, via, connections, load, gzipped_bytes=gzipped, plain_gzipped_bytes=plain)
+
+
+def reader_row(rps=700, *, errors=0, gzipped=15_500, plain=13_500):
+    """The logged-in reader's row, its page and the floor fetched with its cookies weighed."""
+    return row("reader-gunicorn", rps, 100, errors=errors, via="gunicorn", gzipped=gzipped, plain=plain)
 
 
 def verdict(**changes) -> list[bool]:
@@ -25,7 +30,7 @@ def verdict(**changes) -> list[bool]:
         "post-nginx": row("post-nginx", 12_000, 7),
         "post-nginx-tls": row("post-nginx-tls", 6_000, 9, via="nginx TLS"),
         "post-gunicorn": row("post-gunicorn", 3_100, 20, via="gunicorn", gzipped=14_000),
-        "reader-gunicorn": row("reader-gunicorn", 700, 100, via="gunicorn", gzipped=15_500),
+        "reader-gunicorn": reader_row(),
         "comment": row("comment", 95, 420, connections=20),
         "comment-paced": row("comment-paced", 19.5, 45, connections=20),
     }
@@ -47,11 +52,12 @@ class TestTargets:
             ({"post-nginx-tls": row("post-nginx-tls", 6_000, 9, errors=2, via="nginx TLS")}, 1),
             ({"cache-page": row("cache-page", 3_200, 20, via="gunicorn")}, 2),  # 0.97× cache_page
             ({"floor": row("floor", 125, 300, via="gunicorn", gzipped=13_000)}, 3),  # 24.8× the floor
-            ({"reader-gunicorn": row("reader-gunicorn", 590, 100, via="gunicorn", gzipped=15_500)}, 4),  # 4.9×
-            ({"reader-gunicorn": row("reader-gunicorn", 700, 100, errors=3, via="gunicorn", gzipped=15_500)}, 4),
-            ({"reader-gunicorn": row("reader-gunicorn", 700, 100, via="gunicorn", gzipped=15_700)}, 6),  # 1.21×
+            ({"reader-gunicorn": reader_row(590)}, 4),  # 4.9×
+            ({"reader-gunicorn": reader_row(errors=3)}, 4),
+            ({"reader-gunicorn": reader_row(gzipped=16_400)}, 6),  # 1.21× the reader's plain page
             ({"post-gunicorn": row("post-gunicorn", 3_100, 20, via="gunicorn", gzipped=15_700)}, 6),  # 1.21×
-            ({"floor": row("floor", 120, 300, via="gunicorn")}, 6),  # the plain page not sampled
+            ({"floor": row("floor", 120, 300, via="gunicorn")}, 6),  # the anonymous plain page not sampled
+            ({"reader-gunicorn": reader_row(plain=0)}, 6),  # nor the reader's
             ({"comment-paced": row("comment-paced", 19.5, 130, connections=20)}, 5),  # p99 over 100 ms
             ({"comment-paced": row("comment-paced", 12, 45, connections=20)}, 5),  # the pace was not delivered
             ({"comment-paced": row("comment-paced", 19.5, 45, errors=1, connections=20)}, 5),
@@ -62,16 +68,32 @@ class TestTargets:
         assert results[missed] is False
         assert results.count(False) == 1
 
-    def test_the_page_weight_is_given_in_bytes_and_times_the_plain_page(self):
-        from bench.targets import page_weight
-
+    def test_the_page_weight_is_given_in_bytes_and_times_the_plain_page_of_the_same_visitor(self):
         target = page_weight(
             anonymous=row("post-gunicorn", 1, 1, gzipped=14_000),
-            reader=row("reader-gunicorn", 1, 1, gzipped=15_500),
+            reader=row("reader-gunicorn", 1, 1, gzipped=16_000, plain=13_500),
             floor=row("floor", 1, 1, gzipped=13_000),
         )
-        assert target.measured == "anonymous 14,000 bytes (1.08×), logged-in 15,500 (1.19×), plain 13,000"
+        assert target.measured == (
+            "anonymous 14,000 bytes (1.08× its plain page, 13,000), logged-in 16,000 (1.19× its plain page, 13,500)"
+        )
         assert target.met
+
+    def test_each_page_is_judged_against_the_plain_page_of_its_own_visitor(self):
+        # The reader's page is 1.23× the anonymous plain page but 1.19× its own: met.
+        met = page_weight(
+            anonymous=row("post-gunicorn", 1, 1, gzipped=13_000),
+            reader=row("reader-gunicorn", 1, 1, gzipped=16_000, plain=13_500),
+            floor=row("floor", 1, 1, gzipped=13_000),
+        )
+        # The anonymous page is 1.15× the reader's plain page but 1.23× its own: missed.
+        missed = page_weight(
+            anonymous=row("post-gunicorn", 1, 1, gzipped=15_500),
+            reader=row("reader-gunicorn", 1, 1, gzipped=15_500, plain=13_500),
+            floor=row("floor", 1, 1, gzipped=12_600),
+        )
+        assert met.met
+        assert not missed.met
 
     def test_a_floor_that_completed_nothing_misses_its_targets(self):
         results = verdict(floor=row("floor", 0, 0, via="gunicorn", gzipped=13_000))

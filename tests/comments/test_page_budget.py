@@ -185,6 +185,38 @@ class TestPageWeight:
         total = self.report(f"post page « {post.title} », 50 comments, {who}", self.weigh(html))
         assert total < self.LIMIT
 
+    def test_a_comment_without_links_has_no_empty_row_of_links(self, reader, moderator):
+        """A hundred empty paragraphs were sent to every anonymous visitor; a logged-in reader keeps their links."""
+        post = PostFactory()
+        authors = UserFactory.create_batch(3)
+        roots = add_comments(post, authors, 3)
+        comments = roots + add_comments(post, authors, 3, parents=roots)
+        Post.objects.filter(pk=post.pk).update(approved_comment_count=6)
+        waiting = CommentFactory(post=post, author=authors[0], body="En attente d’une décision.")
+        url = post.get_absolute_url()
+
+        anonymous = Client().get(url).content.decode()
+        assert anonymous.count('class="comment"') == 6
+        assert "comment-actions" not in anonymous and "<p></p>" not in anonymous
+
+        client = Client()
+        client.force_login(reader)
+        html = client.get(url).content.decode()
+        for comment in comments:
+            article = html.split(f'id="comment-{comment.pk}"')[1].split("</article>")[0]
+            assert re.search(
+                rf'<p class="comment-actions"><a href="\?reply={comment.pk}#commenter">Répondre</a> '
+                rf'<a href="{reverse("comments:report", kwargs={"pk": comment.pk})}">Signaler</a></p>',
+                article,
+            )
+
+        # A moderator's waiting comment (rendered for them, outside the cached thread) has no links: no row either.
+        client.force_login(moderator)
+        html = client.get(url).content.decode()
+        waiting_article = html.split(f'id="comment-{waiting.pk}"')[1].split("</article>")[0]
+        assert "En attente d’une décision." in waiting_article
+        assert '<p class="comment-actions"></p>' not in html
+
     def test_the_bench_post_with_200_comments_weighs_under_60_kb_gzipped(self):
         """The page `make bench` measures: 200 comments, about 45 % of them replies."""
         post = PostFactory(title="Billet du banc d’essai")
