@@ -19,6 +19,7 @@ class RunReport:
     duration: int
     warmup: int
     queue_million: bool = False
+    rounds: int = 1
     notes: list[str] = field(default_factory=list)
     busy_before: float = 0.0
     busy_after: float | None = None
@@ -118,7 +119,8 @@ class RunReport:
             f"{SCALE['users']} readers, 200 pending comments"
             + (", then 1,000,000 pending in the queue" if self.queue_million else ""),
             f"- load: `wrk -t2 -c<conn.> -d{self.duration}s --latency` from the same machine, after a "
-            f"{self.warmup} s warm-up (none before the comment submissions); whole run {elapsed / 60:.1f} min",
+            f"{self.warmup} s warm-up (none before the comment submissions); the rows but the comments' and the "
+            f"admin's in {self.rounds} interleaved round(s), each row's median kept; whole run {elapsed / 60:.1f} min",
             f"- other processes: {self.busy_before:.0%} of the CPU busy just before the run, "
             + (f"{self.busy_after:.0%} just after it" if self.busy_after is not None else "not measured after it")
             + (

@@ -45,7 +45,7 @@ if not __package__:  # `python bench/run.py` (make bench): the bench package is 
 
 from bench.machine import BUSY, cpu_busy, wait_until_quiet  # noqa: E402
 from bench.report import RunReport  # noqa: E402
-from bench.scenarios import SCALE, LoadScenarios  # noqa: E402
+from bench.scenarios import ROUNDS, SCALE, LoadScenarios  # noqa: E402
 from bench.stack import BENCH_DB_NAME, ROOT, BenchError, BenchStack, end_queries, log, psql  # noqa: E402
 
 
@@ -58,6 +58,9 @@ def parse_options(argv) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario (10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each measure (2; 0: none)")
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help=f"interleaved rounds of the compared rows, median kept ({ROUNDS})"
+    )
     parser.add_argument(
         "--queue-million", action="store_true", help="fill 1,000,000 pending comments first (about three minutes more)"
     )
@@ -72,6 +75,8 @@ def parse_options(argv) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if not (1 <= options.duration <= 600 and 0 <= options.warmup <= 60 and 0 <= options.wait_idle <= 3600):
         parser.error("--duration is 1 to 600 seconds, --warmup 0 to 60, --wait-idle 0 to 3600.")
+    if not 1 <= options.rounds <= 9:
+        parser.error("--rounds is 1 to 9.")
     return options
 
 
@@ -97,7 +102,7 @@ def run_benchmark(options: argparse.Namespace, stack: BenchStack, report: RunRep
     stack.set_up()
     fill_database(stack, queue_million=options.queue_million)
     stack.serve()
-    scenarios = LoadScenarios(stack, options.duration, options.warmup, options.queue_million)
+    scenarios = LoadScenarios(stack, options.duration, options.warmup, options.queue_million, options.rounds)
     report.measurements = scenarios.measurements  # filled as it goes: a failed run's errors are still seen
     scenarios.run()
     stack.procs.stop_all()
@@ -116,7 +121,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, interrupted)  # even when started in the background, where it is ignored
     tmp = Path(tempfile.mkdtemp(prefix="causerie-bench-"))
     stack = BenchStack(tmp)
-    report = RunReport([], options.duration, options.warmup, options.queue_million)
+    report = RunReport([], options.duration, options.warmup, options.queue_million, options.rounds)
     failed = True
     try:
         run_benchmark(options, stack, report)

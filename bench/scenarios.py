@@ -39,6 +39,7 @@ SAMPLE_TIMEOUT = 180  # seconds: a plain request slower than this is noted, not 
 PACED = {"comment-paced"}  # scenarios whose rate the script sets: no ratio to ceiling or floor
 TLS = "nginx TLS"  # the `via` of what goes to nginx over TLS
 PACED_SECONDS = 30
+ROUNDS = 3  # interleaved rounds of the rows judged against each other (`--rounds`)
 COMMENT_TEXT = "Commentaire de charge : la relation client en public, vue par un lecteur attentif. Numéro "
 
 
@@ -80,6 +81,34 @@ def log_in(port: int, email: str) -> dict[str, str]:
     return fetch(port, done.header("Location") or "/", cookies=cookies).cookies(cookies)
 
 
+def nginx_plan(post_path: str) -> list[tuple[str, str, dict]]:
+    """What goes through nginx without a session (gunicorn idle but for the micro-cache's refills)."""
+    ceiling, post = "ceiling: the post page as a static file", POST_LABEL + ", anonymous"
+    return [
+        ("ceiling", ceiling, {"via": "nginx", "path": nginx.CEILING_PATH}),
+        ("ceiling-tls", ceiling, {"via": TLS, "path": nginx.CEILING_PATH}),
+        ("home-nginx", "home, anonymous", {"via": "nginx", "path": "/"}),
+        ("post-nginx", post, {"via": "nginx", "path": post_path}),
+        ("post-nginx-tls", post, {"via": TLS, "path": post_path}),
+    ]
+
+
+def gunicorn_plan(post_path: str, reader: dict[str, str]) -> list[tuple[str, str, dict]]:
+    """What gunicorn answers: the anchors, the anonymous pages straight to it, the logged-in reader. The floor
+    first: the requests wrk leaves in flight when it stops (a third of a second of work) are served during the
+    next row's warm-up, not its measure."""
+    post, logged_in = POST_LABEL + ", anonymous", POST_LABEL + ", logged-in reader"
+    return [
+        ("floor", "floor: straightforward view, no cache", {"via": "gunicorn", "path": FLOOR_PATH}),
+        ("cache-page", "straightforward view with cache_page (local memory)",
+         {"via": "gunicorn", "path": f"/bench-floor-cached/{POST_SLUG}/"}),
+        ("home-gunicorn", "home, anonymous", {"via": "gunicorn", "path": "/"}),
+        ("post-gunicorn", post, {"via": "gunicorn", "path": post_path}),
+        ("reader-nginx", logged_in, {"via": "nginx", "path": post_path, "cookies": reader}),
+        ("reader-gunicorn", logged_in, {"via": "gunicorn", "path": post_path, "cookies": reader}),
+    ]  # fmt: skip
+
+
 @dataclass
 class LoadScenarios:
     """The scenarios of one run against `stack`, each measured `duration` s after a `warmup` s warm-up."""
@@ -88,6 +117,7 @@ class LoadScenarios:
     duration: int
     warmup: int
     queue_million: bool = False
+    rounds: int = ROUNDS
     measurements: list[Measurement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the pages looked like, for the report
     access_log_offset: int = 0
@@ -99,36 +129,34 @@ class LoadScenarios:
             raise BenchError(f"The bench post page is not what bench_fill made (HTTP {anonymous.status}).")
         self.record_headers(anonymous)
         (self.stack.tmp / "www" / "post.html").write_text(anonymous.body)
-        self.anonymous_pages(post_path)
+        self.in_rounds(nginx_plan(post_path))
         sessions = self.log_in_everyone()
-        for via in ("nginx", "gunicorn"):
-            reader = self.measure(
-                f"reader-{via}", POST_LABEL + ", logged-in reader", via=via, path=post_path,
-                cookies=sessions[READER],
-            )  # fmt: skip
-        # `reader`: the gunicorn row, which the page-weight target judges. The floor row's page was fetched
+        self.in_rounds(gunicorn_plan(post_path, sessions[READER]))
+        # The gunicorn row of the reader is what the page-weight target judges. The floor row's page was fetched
         # anonymously: the reader's is weighed against the floor fetched with the reader's cookies.
+        reader = next(m for m in self.measurements if m.key == "reader-gunicorn")
         reader.plain_gzipped_bytes = self.gzipped_bytes(FLOOR_PATH, sessions[READER], via="gunicorn")
         self.comment_submission(post_path, [sessions[e] for e in sessions if e not in {READER, MODERATOR}])
         self.admin_queue(sessions[MODERATOR])
         return self.measurements
 
-    def anonymous_pages(self, post_path: str) -> None:
-        """nginx first (gunicorn idle but for the cache's refills), then gunicorn, the floor last: the
-        slowest page leaves its in-flight requests to gunicorn when wrk stops, and the log-in that
-        follows waits for them rather than the next measure."""
-        for key, via in (("ceiling", "nginx"), ("ceiling-tls", TLS)):
-            self.measure(key, "ceiling: the post page as a static file", via=via, path=nginx.CEILING_PATH)
-        self.measure("home-nginx", "home, anonymous", via="nginx", path="/")
-        for key, via in (("post-nginx", "nginx"), ("post-nginx-tls", TLS)):
-            self.measure(key, POST_LABEL + ", anonymous", via=via, path=post_path)
-        self.measure(
-            "cache-page", "straightforward view with cache_page (local memory)", via="gunicorn",
-            path=f"/bench-floor-cached/{POST_SLUG}/",
-        )  # fmt: skip
-        self.measure("home-gunicorn", "home, anonymous", via="gunicorn", path="/")
-        self.measure("post-gunicorn", POST_LABEL + ", anonymous", via="gunicorn", path=post_path)
-        self.measure("floor", "floor: straightforward view, no cache", via="gunicorn", path=FLOOR_PATH)
+    def in_rounds(self, plan: list[tuple[str, str, dict]]) -> None:
+        """Each scenario of `plan` (key, label, `measure`'s options) measured in `rounds` interleaved rounds; each
+        keeps its median round, the spread in its notes. This machine's speed drifts from minute to minute: rows
+        judged against each other are measured side by side, and no single slow or fast minute decides a ratio."""
+        start = len(self.measurements)
+        for _ in range(self.rounds):
+            for key, label, options in plan:
+                self.measure(key, label, **options)
+        measured = self.measurements[start:]
+        del self.measurements[start:]
+        for key, _, _ in plan:
+            mine = sorted((m for m in measured if m.key == key), key=lambda m: m.load.requests_per_s)
+            median = mine[len(mine) // 2]
+            if len(mine) > 1:
+                low, high = mine[0].load.requests_per_s, mine[-1].load.requests_per_s
+                median.notes.append(f"median of {len(mine)} rounds ({low:,.0f}–{high:,.0f} req/s)")
+            self.measurements.append(median)
 
     def log_in_everyone(self) -> dict[str, dict[str, str]]:
         """The cookies of the reader, the moderator and the commenters, by e-mail (in that order)."""
