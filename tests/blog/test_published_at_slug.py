@@ -98,3 +98,15 @@ class TestTheUsualReadersPage:
         (for_someone_else,) = Post.objects.published_at_slug(post.slug, kind=Post.Kind.POST, reader=UserFactory().pk)
         assert not for_someone_else.reader_has_own_rows
         assert _own_rows(for_someone_else, reader) == ([mine], set())
+
+
+class TestTheRowAsTheOrmMakesIt:
+    def test_every_field_with_the_same_value_and_type(self):
+        post = PostFactory(slug="champ-par-champ", comments_open=False, cover_renditions={"640": "a.webp"})
+        (found,) = Post.objects.published_at_slug(post.slug, kind=Post.Kind.POST)
+        expected = Post.objects.get(pk=post.pk)
+        for field in Post._meta.concrete_fields:
+            mine, theirs = getattr(found, field.attname), getattr(expected, field.attname)
+            assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+        assert found._state.db == expected._state.db and not found._state.adding
+        assert found.get_deferred_fields() == set()
