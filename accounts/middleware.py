@@ -10,7 +10,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from caching.readers import cached_reader, keep_reader
+from caching.readers import cached_reader, keep_reader, remember_session_reader
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
@@ -35,6 +35,8 @@ def _reader_or_user(request):
             user = auth.get_user(request)
             if user.is_authenticated and request.method in ("GET", "HEAD"):
                 keep_reader(user, verified=user.has_verified_email)
+        if user.is_authenticated:
+            remember_session_reader(request.session.session_key, user.pk)
         request._cached_user = user
     return request._cached_user
 
@@ -47,7 +49,7 @@ def _cached_user(request):
         backend_path = session[BACKEND_SESSION_KEY]
     except (KeyError, ValueError):
         return None
-    entry = cached_reader(user_pk) if backend_path in settings.AUTHENTICATION_BACKENDS else None
+    entry = cached_reader(user_pk, session) if backend_path in settings.AUTHENTICATION_BACKENDS else None
     if entry is None:
         return None
     user, verified = entry

@@ -5,6 +5,8 @@ What is cached, for whom, keyed on what
             primary address is verified, in the shared cache (``default``: Redis in production —
             the cache every process shares, as the sessions' ``cached_db`` does) for
             ACCOUNTS_READER_CACHE_SECONDS (0: off, the default without REDIS_URL). Key: the user's id.
+            Read in the same round trip as the session when this process already saw that session
+            (accounts/sessions.py asks for both keys at once; the hint is the session's reader last time).
 
 Who may use an entry
     The entry is only a faster read of the row: accounts.middleware.AuthenticationMiddleware still
@@ -23,11 +25,19 @@ Dropped when
     and the timeout bounds the lag otherwise.
 """
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+# Which reader each session held, for the sessions this process saw last: a hint, so that the session and the
+# reader's entry come from the cache in one round trip (accounts/sessions.py). A session key names one user for
+# its whole life (Django makes a new key at login and logout); the hint is checked anyway — `cached_reader` gives a
+# prefetched entry only for the user the session names.
+_SESSION_READERS: OrderedDict[str, int] = OrderedDict()
+SESSION_READERS_KEPT = 10_000
 
 
 def _reader_key(user_pk) -> str:
@@ -38,11 +48,32 @@ def _timeout() -> int:
     return getattr(settings, "ACCOUNTS_READER_CACHE_SECONDS", 0)
 
 
-def cached_reader(user_pk):
-    """The reader's entry, ``(user, verified)``, or None (not cached, or the cache is off)."""
+def cached_reader(user_pk, session=None):
+    """The reader's entry, ``(user, verified)``, or None (not cached, or the cache is off): as `session` read it
+    along with itself when it was for this reader (accounts/sessions.py), else from the cache."""
     if not _timeout():
         return None
-    return cache.get(_reader_key(user_pk))
+    key = _reader_key(user_pk)
+    prefetched = getattr(session, "prefetched_reader", None)
+    if prefetched is not None and prefetched[0] == key:
+        return prefetched[1]
+    return cache.get(key)
+
+
+def remember_session_reader(session_key: str | None, user_pk) -> None:
+    """Note that `session_key` holds `user_pk`, for the next request of that session in this process."""
+    if session_key is None or not _timeout():
+        return
+    _SESSION_READERS[session_key] = int(user_pk)
+    _SESSION_READERS.move_to_end(session_key)
+    while len(_SESSION_READERS) > SESSION_READERS_KEPT:
+        _SESSION_READERS.popitem(last=False)
+
+
+def hinted_reader_key(session_key: str | None) -> str | None:
+    """The cache key of the reader `session_key` held when this process last saw it, or None."""
+    user_pk = _SESSION_READERS.get(session_key) if session_key and _timeout() else None
+    return None if user_pk is None else _reader_key(user_pk)
 
 
 def keep_reader(user, *, verified: Callable[[], bool]) -> None:

@@ -207,7 +207,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100},  # a thread ~300 KiB, a frame ~50 KiB: at most ~30 MB a process
     },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# With Redis: Django's cached_db sessions, the reader's cached row read in the same round trip (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 # A logged-in reader's user row and verified flag, kept in the shared cache (caching/readers.py); 0: off.
 # Off without REDIS_URL: each process's local memory could not see another's saves.
 ACCOUNTS_READER_CACHE_SECONDS = int(os.environ.get("ACCOUNTS_READER_CACHE_SECONDS", "300" if REDIS_URL else "0"))

@@ -12,7 +12,14 @@ from django.urls import reverse
 
 from accounts.middleware import _reader_or_user
 from accounts.services import user_ban
-from caching.readers import _reader_key, cached_reader, keep_reader
+from caching.readers import (
+    _SESSION_READERS,
+    _reader_key,
+    cached_reader,
+    hinted_reader_key,
+    keep_reader,
+    remember_session_reader,
+)
 from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +157,72 @@ class TestWritesReadTheDatabase:
         user = _reader_or_user(write)
         assert user.display_name == "Claire Lectrice" == get_user(write).display_name
         assert getattr(user, "verified_email", None) is None  # asked of the database when needed
+
+
+class TestReadWithTheSession:
+    """accounts/sessions.py: with cached_db sessions, the reader's entry comes in the session's own round trip."""
+
+    @pytest.fixture(autouse=True)
+    def _cached_sessions(self, settings):
+        settings.SESSION_ENGINE = "accounts.sessions"
+        _SESSION_READERS.clear()
+        yield
+        _SESSION_READERS.clear()
+
+    def _cache_reads(self, client, url, monkeypatch):
+        """The cache reads a request makes, as round trips: a `get_many` is one (on Redis, an MGET), whatever
+        the local-memory backend of the tests does inside it."""
+        reads, inside = [], []
+        real_get, real_get_many = cache.get, cache.get_many
+
+        def get(key, *args, **kwargs):
+            if not inside:
+                reads.append(("get", key))
+            return real_get(key, *args, **kwargs)
+
+        def get_many(keys, *args, **kwargs):
+            reads.append(("get_many", tuple(keys)))
+            inside.append(True)
+            try:
+                return real_get_many(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, "get", get)
+        monkeypatch.setattr(cache, "get_many", get_many)
+        response = client.get(url)
+        monkeypatch.undo()
+        return response, reads
+
+    def test_one_round_trip_for_the_session_and_the_reader(self, client, reader, post, monkeypatch):
+        client.force_login(reader)
+        client.get(_page(post))  # the process learns which reader the session holds
+        response, reads = self._cache_reads(client, _page(post), monkeypatch)
+        assert "Claire Lectrice" in response.text
+        session_reads = [r for r in reads if "sessions" in str(r[1])]
+        assert len(session_reads) == 1 and session_reads[0][0] == "get_many"
+        assert _reader_key(reader.pk) in session_reads[0][1]
+        assert ("get", _reader_key(reader.pk)) not in reads
+
+    def test_a_wrong_hint_is_never_served(self, client, reader, post):
+        other = UserFactory(display_name="Octave Autre")
+        keep_reader(other, verified=lambda: True)
+        client.force_login(reader)
+        client.get(_page(post))
+        _SESSION_READERS[client.session.session_key] = other.pk  # as if the session had held someone else
+        page = client.get(_page(post)).text
+        assert "Claire Lectrice" in page and "Octave Autre" not in page
+
+    def test_a_saved_reader_is_read_afresh(self, client, reader, post):
+        client.force_login(reader)
+        client.get(_page(post))
+        reader.display_name = "Claire Renommée"
+        reader.save()
+        assert "Claire Renommée" in client.get(_page(post)).text
+
+    def test_the_hints_are_bounded(self, monkeypatch):
+        monkeypatch.setattr("caching.readers.SESSION_READERS_KEPT", 3)
+        for n in range(5):
+            remember_session_reader(f"cle-{n}", n)
+        assert list(_SESSION_READERS) == ["cle-2", "cle-3", "cle-4"]
+        assert hinted_reader_key("cle-0") is None and hinted_reader_key("cle-4") == _reader_key(4)
