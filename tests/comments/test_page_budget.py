@@ -217,6 +217,35 @@ class TestPageWeight:
         assert "En attente d’une décision." in waiting_article
         assert '<p class="comment-actions"></p>' not in html
 
+    @pytest.mark.parametrize(
+        "who", ["anonymous", "reader", "reader with a pending reply", "reader sending an empty comment", "moderator"]
+    )
+    def test_the_post_and_its_comments_have_no_blank_line_nor_indent(self, reader, moderator, who):
+        """Template tags on lines of their own sent a blank line or an indent per hidden branch, per comment."""
+        post = PostFactory()
+        post.categories.add(CategoryFactory())
+        authors = UserFactory.create_batch(3)
+        roots = add_comments(post, authors, 3)
+        add_comments(post, authors, 2, parents=roots[:1])  # a comment with replies, others without
+        Post.objects.filter(pk=post.pk).update(approved_comment_count=5)
+        if who != "reader":  # waiting: the reader's own reply, or one the moderator may decide on
+            CommentFactory(post=post, author=reader, parent=roots[1], body="Une réponse\n\nen attente.")
+        client = Client()
+        if who != "anonymous":
+            client.force_login(moderator if who == "moderator" else reader)
+        if who == "reader sending an empty comment":  # the page again, the error summary above the form
+            response = client.post(reverse("comments:create", kwargs={"post_id": post.pk}), {"body": "  "})
+            assert response.status_code == 422
+        else:
+            response = client.get(post.get_absolute_url())
+        html = response.content.decode()
+        assert html.count('<li class="comment') == 5 + (who != "anonymous" and who != "reader")
+        # What readers wrote keeps its own white space (`body_html` may hold a <pre>): left out here.
+        page = re.sub(r'<div class="(comment|post)-body"[^>]*>.*?</div>', "<div>…</div>", html, flags=re.S)
+        post_and_comments = page[page.index('<article class="post">') : page.index("</section>")]
+        assert not re.search(r"\n[ \t]*\n", post_and_comments), post_and_comments
+        assert not re.search(r"\n[ \t]+", post_and_comments), post_and_comments
+
     def test_the_bench_post_with_200_comments_weighs_under_60_kb_gzipped(self):
         """The page `make bench` measures: 200 comments, about 45 % of them replies."""
         post = PostFactory(title="Billet du banc d’essai")
