@@ -25,6 +25,7 @@ Dropped when
     and the timeout bounds the lag otherwise.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -38,6 +39,7 @@ from django.db import transaction
 # prefetched entry only for the user the session names.
 _SESSION_READERS: OrderedDict[str, int] = OrderedDict()
 SESSION_READERS_KEPT = 10_000
+_SESSION_READERS_LOCK = threading.Lock()
 
 
 def _reader_key(user_pk) -> str:
@@ -64,10 +66,11 @@ def remember_session_reader(session_key: str | None, user_pk) -> None:
     """Note that `session_key` holds `user_pk`, for the next request of that session in this process."""
     if session_key is None or not _timeout():
         return
-    _SESSION_READERS[session_key] = int(user_pk)
-    _SESSION_READERS.move_to_end(session_key)
-    while len(_SESSION_READERS) > SESSION_READERS_KEPT:
-        _SESSION_READERS.popitem(last=False)
+    with _SESSION_READERS_LOCK:  # threads of one process (GUNICORN_THREADS above 1) share the hints
+        _SESSION_READERS[session_key] = int(user_pk)
+        _SESSION_READERS.move_to_end(session_key)
+        while len(_SESSION_READERS) > SESSION_READERS_KEPT:
+            _SESSION_READERS.popitem(last=False)
 
 
 def hinted_reader_key(session_key: str | None) -> str | None:
