@@ -172,10 +172,10 @@ class PostDetailView(PublishedPostMixin, CachedPageMixin, DetailView):
         # One query in SQL (Post.objects.published_at_slug: the same rule as get_queryset's, quicker to ask for).
         user = self.request.user
         reader = user.pk if user.is_authenticated else None  # what the page asks about them, in the same query
-        post = next(iter(Post.objects.published_at_slug(self.kwargs["slug"], kind=self.kind, reader=reader)), None)
-        if post is None:
+        posts = Post.objects.published_at_slug(self.kwargs["slug"], kind=self.kind, reader=reader)
+        if not posts:
             raise Http404
-        return post
+        return posts[0]
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -235,14 +235,15 @@ _NOT_MODIFIED_HEADERS = frozenset({"cache-control", "etag", "expires", "last-mod
 def _offer_front(request, response, etag, timestamp, html: bytes):
     """Mark `response` as this URL's front entry, if the request may have one: `FrontEntryMiddleware`
     keeps it on the way out, with the headers the middleware inside it adds."""
-    if _front_key(request) is not None:
+    if getattr(request, "_front_key", None) is not None:
         response.front_entry = (etag, timestamp, tuple(html.split(NONCE_PLACEHOLDER.encode())))
     return response
 
 
 def front_answer(request):
-    """This URL's front entry for this visitor, as a response, or None (`FrontEntryMiddleware`)."""
-    key = _front_key(request)
+    """This URL's front entry for this visitor, as a response, or None (`FrontEntryMiddleware`). The key is kept
+    on the request for `_offer_front` and `keep_front` on the way out."""
+    key = request._front_key = _front_key(request)
     if key is None:
         return None
     request.get_host()  # a Host outside ALLOWED_HOSTS is refused here as inside (400)
@@ -266,8 +267,8 @@ def front_answer(request):
 def keep_front(request, response) -> None:
     """Keep `response` as this URL's front entry if the page cache offered it and nothing inside made it personal."""
     offered = getattr(response, "front_entry", None)
-    key = _front_key(request) if offered else None
-    if key is None or response.status_code != 200 or response.cookies:
+    key = getattr(request, "_front_key", None)
+    if offered is None or key is None or response.status_code != 200 or response.cookies:
         return
     if "public" not in response.get("Cache-Control", "") or translation.get_language() != _address_language(request):
         return
