@@ -53,8 +53,8 @@ def environment_without_settings() -> dict[str, str]:
     return {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "GUNICORN_", "COMMENTS_", "BLOG_", "ACCOUNTS_"))
-        and k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+        if not k.startswith(("DJANGO_", "DATABASE_", "GUNICORN_", "COMMENTS_", "BLOG_", "ACCOUNTS_"))
+        and k not in {"REDIS_URL", "EMAIL_URL"}
     }
 
 

@@ -140,6 +140,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The few queries every page repeats are prepared on PostgreSQL (parsed and planned once per connection, then run
+# from the plan: blog.models.PostQuerySet.published_at_slug); the ORM's other queries bind on the client, as Django
+# does by default. `0` turns it off behind a connection pooler in transaction mode that cannot keep prepared
+# statements (PgBouncer before 1.21, or without `max_prepared_statements`).
+DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
+
+
+def postgresql_options(database: dict) -> None:
+    """psycopg prepares a repeated query from its `prepare_threshold`-th run on a connection (None: never)."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if DATABASE_PREPARED_STATEMENTS else None
+
+
+postgresql_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A PostgreSQL streaming replica for the reading side (config/replica.py; docs/deploy.md, section 8),
@@ -163,6 +177,7 @@ def replica_database(url: str) -> dict:
     )
     if database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {})["connect_timeout"] = 2  # down: fall back fast
+    postgresql_options(database)
     database["TEST"] = {"MIRROR": "default"}
     return database
 

@@ -110,3 +110,38 @@ class TestTheRowAsTheOrmMakesIt:
             assert (mine, type(mine)) == (theirs, type(theirs)), field.name
         assert found._state.db == expected._state.db and not found._state.adding
         assert found.get_deferred_fields() == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+class TestPreparedOnPostgresql:
+    """On PostgreSQL the lookup is prepared on the connection after a few pages (config/settings.py,
+    DATABASE_PREPARED_STATEMENTS) and then planned no more; its answers stay those of each moment."""
+
+    @staticmethod
+    def prepared_lookups() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%AS read_for%"])
+            return [row[0] for row in cursor.fetchall()]
+
+    def lookups(self, post, reader, times: int) -> list[bool]:
+        found = [Post.objects.published_at_slug(post.slug, kind=Post.Kind.POST, reader=reader.pk) for _ in range(times)]
+        return [bool(posts[0].reader_has_own_rows) for posts in found]
+
+    def test_prepared_from_the_fifth_page_and_still_current(self, post, reader):
+        assert connection.connection.prepare_threshold == 5
+        assert self.lookups(post, reader, 4) == [False] * 4
+        assert self.prepared_lookups() == []
+        assert self.lookups(post, reader, 2) == [False] * 2
+        assert len(self.prepared_lookups()) == 1
+        CommentFactory(post=post, author=reader)  # a pending comment of theirs: the prepared plan sees it
+        assert self.lookups(post, reader, 1) == [True]
+        assert len(self.prepared_lookups()) == 1
+
+    def test_nothing_prepared_when_turned_off(self, post, reader):
+        raw = connection.connection
+        raw.prepare_threshold = None  # what DATABASE_PREPARED_STATEMENTS=0 gives
+        try:
+            assert self.lookups(post, reader, 8) == [False] * 8
+            assert self.prepared_lookups() == []
+        finally:
+            raw.prepare_threshold = 5

@@ -150,6 +150,17 @@ class TestProductionSecurity:
         assert conn(**production(DJANGO_CONN_MAX_AGE="300")) == (300, True)
         assert conn(DJANGO_DEBUG="1") == (0, True)
 
+    def test_prepared_statements_on_postgresql_unless_turned_off_for_a_pooler(self):
+        def threshold(**env):
+            databases = settings_values("DATABASES", **env)["DATABASES"]
+            return {alias: db.get("OPTIONS", {}).get("prepare_threshold", "-") for alias, db in databases.items()}
+
+        replica = {"DATABASE_REPLICA_URL": "postgres://causerie@127.0.0.1:5433/causerie"}
+        assert threshold(**production(**replica)) == {"default": 5, "replica": 5}
+        turned_off = production(DATABASE_PREPARED_STATEMENTS="0", **replica)
+        assert threshold(**turned_off) == {"default": None, "replica": None}
+        assert threshold(DJANGO_DEBUG="1") == {"default": "-"}  # SQLite: nothing to prepare
+
 
 class TestCheckDeploy:
     def test_production_settings_pass_every_deployment_check(self):
