@@ -148,8 +148,11 @@ DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1
 
 
 def postgresql_options(database: dict) -> None:
-    """psycopg prepares a repeated query from its `prepare_threshold`-th run on a connection (None: never)."""
+    """Django's PostgreSQL backend with a health check that needs no round trip while the server is silent
+    (config/postgresql/base.py); psycopg prepares a repeated query from its `prepare_threshold`-th run on a
+    connection (None: never)."""
     if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "config.postgresql"
         database.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if DATABASE_PREPARED_STATEMENTS else None
 
 

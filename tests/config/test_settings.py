@@ -161,6 +161,11 @@ class TestProductionSecurity:
         assert threshold(**turned_off) == {"default": None, "replica": None}
         assert threshold(DJANGO_DEBUG="1") == {"default": "-"}  # SQLite: nothing to prepare
 
+    def test_postgresql_through_the_backend_with_the_quiet_health_check(self):
+        databases = settings_values("DATABASES", **production())["DATABASES"]
+        assert databases["default"]["ENGINE"] == "config.postgresql"
+        assert settings_values("DATABASES", DJANGO_DEBUG="1")["DATABASES"]["default"]["ENGINE"].endswith("sqlite3")
+
 
 class TestCheckDeploy:
     def test_production_settings_pass_every_deployment_check(self):
