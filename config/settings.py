@@ -141,22 +141,20 @@ DATABASES = {
     )
 }
 # The few queries every page repeats are prepared on PostgreSQL (parsed and planned once per connection, then run
-# from the plan: blog.models.PostQuerySet.published_at_slug); the ORM's other queries bind on the client, as Django
-# does by default. `0` turns it off behind a connection pooler in transaction mode that cannot keep prepared
-# statements (PgBouncer before 1.21, or without `max_prepared_statements`).
+# from the plan: config/postgresql/base.py, for blog.models.PostQuerySet.published_at_slug); the ORM's other
+# queries bind on the client, as Django's do. `0` turns it off behind a connection pooler in transaction mode that
+# cannot keep prepared statements (PgBouncer before 1.21, or without `max_prepared_statements`).
 DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
 
 
-def postgresql_options(database: dict) -> None:
-    """Django's PostgreSQL backend with a health check that needs no round trip while the server is silent
-    (config/postgresql/base.py); psycopg prepares a repeated query from its `prepare_threshold`-th run on a
-    connection (None: never)."""
+def postgresql_backend(database: dict) -> None:
+    """Django's PostgreSQL backend with a health check that needs no round trip while the server is silent, and a
+    cursor that prepares what every page repeats (config/postgresql/base.py)."""
     if database["ENGINE"] == "django.db.backends.postgresql":
         database["ENGINE"] = "config.postgresql"
-        database.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if DATABASE_PREPARED_STATEMENTS else None
 
 
-postgresql_options(DATABASES["default"])
+postgresql_backend(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A PostgreSQL streaming replica for the reading side (config/replica.py; docs/deploy.md, section 8),
@@ -180,7 +178,7 @@ def replica_database(url: str) -> dict:
     )
     if database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {})["connect_timeout"] = 2  # down: fall back fast
-    postgresql_options(database)
+    postgresql_backend(database)
     database["TEST"] = {"MIRROR": "default"}
     return database
 

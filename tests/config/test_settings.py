@@ -150,20 +150,19 @@ class TestProductionSecurity:
         assert conn(**production(DJANGO_CONN_MAX_AGE="300")) == (300, True)
         assert conn(DJANGO_DEBUG="1") == (0, True)
 
-    def test_prepared_statements_on_postgresql_unless_turned_off_for_a_pooler(self):
-        def threshold(**env):
-            databases = settings_values("DATABASES", **env)["DATABASES"]
-            return {alias: db.get("OPTIONS", {}).get("prepare_threshold", "-") for alias, db in databases.items()}
-
-        replica = {"DATABASE_REPLICA_URL": "postgres://causerie@127.0.0.1:5433/causerie"}
-        assert threshold(**production(**replica)) == {"default": 5, "replica": 5}
-        turned_off = production(DATABASE_PREPARED_STATEMENTS="0", **replica)
-        assert threshold(**turned_off) == {"default": None, "replica": None}
-        assert threshold(DJANGO_DEBUG="1") == {"default": "-"}  # SQLite: nothing to prepare
+    def test_prepared_statements_unless_turned_off_for_a_pooler(self):
+        assert settings_values("DATABASE_PREPARED_STATEMENTS", **production()) == {"DATABASE_PREPARED_STATEMENTS": True}
+        turned_off = production(DATABASE_PREPARED_STATEMENTS="0")
+        assert settings_values("DATABASE_PREPARED_STATEMENTS", **turned_off) == {"DATABASE_PREPARED_STATEMENTS": False}
 
     def test_postgresql_through_the_backend_with_the_quiet_health_check(self):
-        databases = settings_values("DATABASES", **production())["DATABASES"]
-        assert databases["default"]["ENGINE"] == "config.postgresql"
+        replica = {"DATABASE_REPLICA_URL": "postgres://causerie@127.0.0.1:5433/causerie"}
+        databases = settings_values("DATABASES", **production(**replica))["DATABASES"]
+        assert {alias: db["ENGINE"] for alias, db in databases.items()} == {
+            "default": "config.postgresql",
+            "replica": "config.postgresql",
+        }
+        assert "prepare_threshold" not in databases["default"].get("OPTIONS", {})  # Django's: nothing prepared
         assert settings_values("DATABASES", DJANGO_DEBUG="1")["DATABASES"]["default"]["ENGINE"].endswith("sqlite3")
 
 
