@@ -54,9 +54,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         with self.wrap_database_errors:
             cursor = self._prepare_cursor(base.ServerBindingCursor(connection))
-        connection.prepare_threshold = PREPARE_AFTER  # for this cursor's query only: Django's is None
+        previous, connection.prepare_threshold = connection.prepare_threshold, PREPARE_AFTER  # Django's is None
         try:
             with cursor:
                 yield cursor
         finally:
-            connection.prepare_threshold = None
+            connection.prepare_threshold = previous  # for this cursor's query only
