@@ -178,7 +178,7 @@ def replica_database(url: str) -> dict:
     )
     if database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {})["connect_timeout"] = 2  # down: fall back fast
-    postgresql_backend(database)
+        postgresql_backend(database)
     database["TEST"] = {"MIRROR": "default"}
     return database
 

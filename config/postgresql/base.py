@@ -20,6 +20,7 @@ import select
 
 from django.conf import settings
 from django.db.backends.postgresql import base
+from django.utils.asyncio import async_unsafe
 from psycopg import pq
 
 PREPARE_AFTER = 5  # runs of the same query on a connection before it is prepared: psycopg's default threshold
@@ -41,6 +42,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return super().is_usable()
 
     @contextlib.contextmanager
+    @async_unsafe
     def preparing_cursor(self):
         """A cursor for a query every page runs (blog.models.PostQuerySet.published_at_slug), through Django's
         checks and wrappers (health check, query logging, errors), prepared from its PREPARE_AFTER-th run;
