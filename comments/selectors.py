@@ -4,7 +4,7 @@ The writes are in `comments.services`; these only read (the services, the admin 
 callers ask them), each in a fixed number of queries.
 """
 
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Case, Count, Max, Q, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import ModeratorNote
@@ -123,21 +123,33 @@ def author_record(
     )
 
 
-def resent_comment(author, *, post, parent_id: int | None, body: str, policy: moderation.Policy) -> Comment | None:
-    """The author's recent comment at the same place (post, parent) that `body` sends again, if any: one query.
+def sent_before(
+    author, *, post, parent_id: int | None, body: str, submission_key, policy: moderation.Policy
+) -> Comment | None:
+    """The comment a submission already stored, if any, in one query: the author's comment with the same
+    `submission_key` (the same form sent twice), else their recent comment at the same place (post, parent)
+    that `body` sends again.
 
     What counts as sent again is the policy's (`moderation.is_resend`); removed comments never do.
     """
     now = timezone.now()
-    recent = Comment.objects.filter(
-        author=author,
+    match = Q(
         post=post,
         parent_id=parent_id,
         status__in=moderation.RESENT_STATUSES,
         removed_at__isnull=True,
         created_at__gte=now - policy.resend_window,
-    ).order_by("-created_at")[:20]
-    for earlier in recent:
+    )
+    same_key = Q(submission_key=submission_key) if submission_key is not None else Q(pk__in=[])
+    candidates = (
+        Comment.objects.filter(author=author)
+        .filter(match | same_key)
+        .alias(by_key=Case(When(same_key, then=Value(0)), default=Value(1)))
+        .order_by("by_key", "-created_at")[:21]  # the key's comment first, then the 20 latest at the place
+    )
+    for earlier in candidates:
+        if submission_key is not None and earlier.submission_key == submission_key:
+            return earlier
         if moderation.is_resend(
             body,
             earlier_body=earlier.body,

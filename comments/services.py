@@ -86,7 +86,9 @@ def comment_submit(
         raise ValidationError(_("Le commentaire est vide."), code="empty")
     parent = _reply_target(parent_id, post, policy) if parent_id is not None else None
 
-    existing = _sent_before(author, post, parent_id, body, submission_key, policy)
+    existing = selectors.sent_before(
+        author, post=post, parent_id=parent_id, body=body, submission_key=submission_key, policy=policy
+    )
     if existing is not None:
         existing.resent = True
         return existing
@@ -112,15 +114,6 @@ def comment_submit(
         # A concurrent request with the same key won the race: return its comment.
         return Comment.objects.get(author=author, submission_key=submission_key)
     return comment
-
-
-def _sent_before(author, post, parent_id, body, submission_key, policy) -> Comment | None:
-    """The comment this submission already stored: the same form sent twice, or the same text sent again."""
-    if submission_key is not None:
-        existing = Comment.objects.filter(author=author, submission_key=submission_key).first()
-        if existing is not None:
-            return existing
-    return selectors.resent_comment(author, post=post, parent_id=parent_id, body=body, policy=policy)
 
 
 def _verdict(author, body: str, text, policy: moderation.Policy, *, honeypot: bool, post: Post) -> moderation.Verdict:

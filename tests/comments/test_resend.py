@@ -1,5 +1,6 @@
 """The same text sent again (Back, then Send): the earlier comment comes back, nothing new is stored."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.moderation import Policy, is_resend
+from comments.selectors import sent_before
 from comments.services import comment_approve, comment_mark_spam, comment_reject, comment_submit
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -57,8 +59,6 @@ class TestCommentSubmitResend:
         assert again.events.count() == 1  # no second « submitted » row
 
     def test_a_new_submission_key_does_not_make_it_new(self, post, reader):
-        import uuid
-
         first = comment_submit(post=post, author=reader, body="Une idée à creuser.", submission_key=uuid.uuid4())
         again = comment_submit(post=post, author=reader, body="Une idée à creuser.", submission_key=uuid.uuid4())
         assert again.pk == first.pk
@@ -99,3 +99,24 @@ class TestCommentSubmitResend:
         first = comment_submit(post=post, author=reader, body="Bravo.")
         Comment.objects.filter(pk=first.pk).update(removed_at=timezone.now())
         assert comment_submit(post=post, author=reader, body="Bravo.").pk != first.pk
+
+    def test_the_same_form_sent_again_finds_its_comment_behind_twenty_newer_ones(self, post, reader):
+        """The key's comment is looked up in the same query as the recent ones at the place, and comes first."""
+        key = uuid.uuid4()
+        first = comment_submit(post=post, author=reader, body="Le premier.", submission_key=key)
+        for i in range(25):  # newer, at the same place, within the window
+            CommentFactory(post=post, author=reader, body=f"Un autre avis, le {i}e.", status=Comment.Status.PENDING)
+        again = comment_submit(post=post, author=reader, body="Le premier, retouché.", submission_key=key)
+        assert again.pk == first.pk
+        assert again.resent is True
+        assert Comment.objects.count() == 26
+
+    def test_finding_what_was_sent_before_is_one_query(self, post, reader, django_assert_num_queries):
+        for i in range(25):
+            CommentFactory(post=post, author=reader, body=f"Avis {i}.", status=Comment.Status.PENDING)
+        for key in (uuid.uuid4(), None):
+            with django_assert_num_queries(1):
+                found = sent_before(
+                    reader, post=post, parent_id=None, body="Avis 20.", submission_key=key, policy=POLICY
+                )
+            assert found.body == "Avis 20."

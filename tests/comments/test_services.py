@@ -601,10 +601,10 @@ class TestSubmitCost:
         assert not any("comments_knowndomain" in q["sql"] and "IN (" not in q["sql"] for q in captured)
 
 
-# The post and the author are given; the verified e-mail, the submission key, the author's record (two),
-# the block list, the known domains of the links, the comment, its hold-reason rows, its history row,
-# the e-mail task; and the savepoint of the transaction.
-SUBMIT_BUDGET = 11
+# The post and the author are given; the verified e-mail, what was sent before (the submission key and the
+# recent comments at the place, one query), the author's record, the block list, the known domains of the
+# links, the comment, its hold-reason rows, its history row, the e-mail task; and the transaction's savepoint.
+SUBMIT_BUDGET = 10
 
 
 class TestQueuedAt:
