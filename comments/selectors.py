@@ -140,6 +140,7 @@ def sent_before(
         removed_at__isnull=True,
         created_at__gte=now - policy.resend_window,
     )
+    # Without a key, `same_key` matches no row (Django drops an empty IN from the OR and the CASE).
     same_key = Q(submission_key=submission_key) if submission_key is not None else Q(pk__in=[])
     candidates = (
         Comment.objects.filter(author=author)
